@@ -1,0 +1,19 @@
+#![doc = include_str!("../README.md")]
+
+#[macro_use]
+mod controls;
+
+pub mod aligneai;
+mod chat;
+mod fault;
+mod ids;
+pub mod peakprivacy;
+mod record;
+mod reply;
+mod server;
+mod sse;
+
+pub use aligneai::{AligneAIEmulator, AligneAIEmulatorBuilder};
+pub use fault::Fault;
+pub use peakprivacy::{ChunkStyle, PeakPrivacyEmulator, PeakPrivacyEmulatorBuilder};
+pub use record::RecordedRequest;
