@@ -1,0 +1,1 @@
+//! The `aligneai` crate (work in progress).

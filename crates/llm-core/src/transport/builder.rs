@@ -1,0 +1,300 @@
+//! Configuration of a [`Transport`].
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+
+use super::{Auth, Inner, Transport};
+use crate::retry::{Clock, Jitter, RandomJitter, RetryPolicy, Sleep, SystemClock, TokioSleep};
+use crate::{Error, ErrorKind, Result, SecretString};
+
+/// Default connect timeout.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default time for one attempt (for a stream: until the response headers arrive).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
+/// Default longest silence between two streamed events.
+pub const DEFAULT_STREAM_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default largest response body read into memory.
+pub const DEFAULT_MAX_RESPONSE_SIZE: usize = 32 * 1024 * 1024;
+
+/// Builds a [`Transport`]. Provider crates wrap it in their own client builders.
+///
+/// ```
+/// use llm_core::{SecretString, Transport};
+/// use std::time::Duration;
+///
+/// let transport = Transport::builder("https://api.example.com/v1")
+///     .auth("Api-Token", SecretString::from("secret"))
+///     .default_header("x-requested-with", "XMLHttpRequest")
+///     .user_agent("my-sdk/1.0")
+///     .timeout(Duration::from_secs(30))
+///     .build()
+///     .unwrap();
+/// assert_eq!(transport.base_url().as_str(), "https://api.example.com/v1/");
+/// ```
+#[must_use]
+pub struct TransportBuilder {
+    base_url: String,
+    auth: Option<(String, SecretString)>,
+    headers: Vec<(String, String)>,
+    user_agent: String,
+    connect_timeout: Duration,
+    timeout: Duration,
+    stream_idle_timeout: Duration,
+    total_timeout: Option<Duration>,
+    max_response_size: usize,
+    max_event_size: usize,
+    retry: RetryPolicy,
+    http: Option<reqwest::Client>,
+    danger_accept_invalid_certs: bool,
+    sleep: Arc<dyn Sleep>,
+    clock: Arc<dyn Clock>,
+    jitter: Arc<dyn Jitter>,
+}
+
+impl fmt::Debug for TransportBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportBuilder")
+            .field("base_url", &self.base_url)
+            .field("auth_header", &self.auth.as_ref().map(|(name, _)| name))
+            .field("user_agent", &self.user_agent)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("stream_idle_timeout", &self.stream_idle_timeout)
+            .field("total_timeout", &self.total_timeout)
+            .field("retry", &self.retry)
+            .field("custom_http_client", &self.http.is_some())
+            .field("danger_accept_invalid_certs", &self.danger_accept_invalid_certs)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TransportBuilder {
+    pub(super) fn new(base_url: impl Into<String>) -> Self {
+        Self {
+            base_url: base_url.into(),
+            auth: None,
+            headers: Vec::new(),
+            user_agent: concat!("llm-core/", env!("CARGO_PKG_VERSION")).to_owned(),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: DEFAULT_TIMEOUT,
+            stream_idle_timeout: DEFAULT_STREAM_IDLE_TIMEOUT,
+            total_timeout: None,
+            max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
+            max_event_size: crate::sse::SseDecoder::DEFAULT_MAX_EVENT_SIZE,
+            retry: RetryPolicy::default(),
+            http: None,
+            danger_accept_invalid_certs: false,
+            sleep: Arc::new(TokioSleep),
+            clock: Arc::new(SystemClock),
+            jitter: Arc::new(RandomJitter),
+        }
+    }
+
+    /// Replaces the base URL (with or without a trailing `/`).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// Sends the credential in header `name` (marked sensitive) on every request.
+    pub fn auth(mut self, name: impl Into<String>, secret: SecretString) -> Self {
+        self.auth = Some((name.into(), secret));
+        self
+    }
+
+    /// Adds a header sent on every request.
+    pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sets the `User-Agent` (provider crates name themselves and their version).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Sets the connect timeout (ignored with a custom `reqwest::Client`).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Sets the time one attempt may take (for a stream: until the headers arrive).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Sets the longest silence between two streamed events.
+    pub fn stream_idle_timeout(mut self, timeout: Duration) -> Self {
+        self.stream_idle_timeout = timeout;
+        self
+    }
+
+    /// Sets a deadline for a whole call across all its retries.
+    pub fn total_timeout(mut self, timeout: Duration) -> Self {
+        self.total_timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the largest response body read into memory (default 32 MiB).
+    pub fn max_response_size(mut self, bytes: usize) -> Self {
+        self.max_response_size = bytes;
+        self
+    }
+
+    /// Sets the largest single streamed event (default 16 MiB).
+    pub fn max_event_size(mut self, bytes: usize) -> Self {
+        self.max_event_size = bytes;
+        self
+    }
+
+    /// Sets the retry policy.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Sets the number of retries (keeping the rest of the policy).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.retry = self.retry.with_max_retries(retries);
+        self
+    }
+
+    /// Uses a caller-built `reqwest::Client` (proxies, custom TLS, ...). Build it with
+    /// [`same_origin_redirects`](crate::same_origin_redirects) so credentials never follow
+    /// a redirect to another host.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// **Dangerous**: turns TLS certificate verification off, so anyone on the network path
+    /// can read the key and the traffic. For local test servers with self-signed
+    /// certificates only. There is deliberately no environment variable for this.
+    pub fn danger_accept_invalid_certs(mut self, accept: bool) -> Self {
+        self.danger_accept_invalid_certs = accept;
+        self
+    }
+
+    /// Replaces how the retry loop sleeps (tests: record delays, return at once).
+    pub fn sleep_impl(mut self, sleep: Arc<dyn Sleep>) -> Self {
+        self.sleep = sleep;
+        self
+    }
+
+    /// Replaces the wall clock used for `Retry-After` dates.
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Replaces the source of backoff jitter.
+    pub fn jitter(mut self, jitter: Arc<dyn Jitter>) -> Self {
+        self.jitter = jitter;
+        self
+    }
+
+    /// Builds the transport.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Config`] for an invalid base URL, header or user agent, or when the
+    /// HTTP client cannot be built (TLS set-up).
+    pub fn build(self) -> Result<Transport> {
+        let base_url = parse_base_url(&self.base_url)?;
+        let mut headers = HeaderMap::new();
+        for (name, value) in &self.headers {
+            let name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|e| Error::with_source(ErrorKind::Config, "invalid header name", e))?;
+            let value = HeaderValue::from_str(value).map_err(|e| {
+                Error::with_source(ErrorKind::Config, format!("invalid value for header {name}"), e)
+            })?;
+            headers.insert(name, value);
+        }
+        let user_agent = HeaderValue::from_str(&self.user_agent)
+            .map_err(|e| Error::with_source(ErrorKind::Config, "invalid user agent", e))?;
+        headers.insert(USER_AGENT, user_agent);
+        let auth = match self.auth {
+            Some((name, secret)) => Some(Auth::new(&name, &secret)?),
+            None => None,
+        };
+        let http = match self.http {
+            Some(client) => client,
+            None => {
+                let builder = reqwest::Client::builder()
+                    .connect_timeout(self.connect_timeout)
+                    .redirect(crate::same_origin_redirects())
+                    .tls_danger_accept_invalid_certs(self.danger_accept_invalid_certs);
+                builder.build().map_err(|e| {
+                    Error::with_source(ErrorKind::Config, "the HTTP client could not be built", e)
+                })?
+            }
+        };
+        Ok(Transport {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                auth,
+                headers,
+                timeout: self.timeout,
+                stream_idle_timeout: self.stream_idle_timeout,
+                total_timeout: self.total_timeout,
+                max_response_size: self.max_response_size,
+                max_event_size: self.max_event_size,
+                retry: self.retry,
+                sleep: self.sleep,
+                clock: self.clock,
+                jitter: self.jitter,
+            }),
+        })
+    }
+}
+
+/// Parses `url` and makes its path end in `/`, so joining `ai/models` keeps every segment.
+fn parse_base_url(url: &str) -> Result<url::Url> {
+    let mut parsed = url::Url::parse(url.trim()).map_err(|e| {
+        Error::with_source(ErrorKind::Config, format!("invalid base URL {url:?}"), e)
+    })?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.cannot_be_a_base() {
+        return Err(Error::with_message(
+            ErrorKind::Config,
+            format!("the base URL {url:?} must be an http or https URL"),
+        ));
+    }
+    if !parsed.path().ends_with('/') {
+        let path = format!("{}/", parsed.path());
+        parsed.set_path(&path);
+    }
+    Ok(parsed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_gets_trailing_slash() {
+        assert_eq!(parse_base_url("https://a.b/v1").unwrap().as_str(), "https://a.b/v1/");
+        assert_eq!(parse_base_url("https://a.b/v1/").unwrap().as_str(), "https://a.b/v1/");
+        assert_eq!(parse_base_url("https://a.b").unwrap().as_str(), "https://a.b/");
+    }
+
+    #[test]
+    fn bad_base_urls_are_config_errors() {
+        for url in ["not a url", "ftp://a.b/", "mailto:x@y.z"] {
+            assert_eq!(parse_base_url(url).unwrap_err().kind(), ErrorKind::Config, "{url}");
+        }
+    }
+
+    #[test]
+    fn debug_never_shows_the_secret() {
+        let b = Transport::builder("https://a.b").auth("Api-Token", SecretString::from("s3cr3t"));
+        assert!(!format!("{b:?}").contains("s3cr3t"));
+        let t = b.build().unwrap();
+        assert!(!format!("{t:?}").contains("s3cr3t"));
+    }
+}

@@ -1,0 +1,132 @@
+//! A stream wrapper that fails when no item arrives for too long.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use futures_core::Stream;
+use tokio::time::{Instant, Sleep};
+
+use crate::{Error, Result};
+
+pin_project_lite::pin_project! {
+    /// Yields the items of `S`; when `S` delivers nothing for `timeout`, yields a
+    /// [`Timeout`](crate::ErrorKind::Timeout) error and ends. The clock restarts at each
+    /// delivered item only (keep-alive comments inside an SSE body are not items).
+    ///
+    /// ```
+    /// use futures_util::StreamExt;
+    /// use llm_core::IdleTimeout;
+    /// use std::time::Duration;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let items = futures_util::stream::iter([Ok::<_, llm_core::Error>(1), Ok(2)]);
+    /// let mut s = IdleTimeout::new(items, Duration::from_secs(5));
+    /// assert_eq!(s.next().await.unwrap().unwrap(), 1);
+    /// # }
+    /// ```
+    #[derive(Debug)]
+    pub struct IdleTimeout<S> {
+        #[pin]
+        inner: S,
+        #[pin]
+        sleep: Sleep,
+        timeout: Duration,
+        last_item: Instant,
+        done: bool,
+    }
+}
+
+impl<S> IdleTimeout<S> {
+    /// Wraps `inner` with an idle `timeout`.
+    pub fn new(inner: S, timeout: Duration) -> Self {
+        let now = Instant::now();
+        Self {
+            inner,
+            sleep: tokio::time::sleep_until(now + timeout),
+            timeout,
+            last_item: now,
+            done: false,
+        }
+    }
+}
+
+impl<S, T> Stream for IdleTimeout<S>
+where
+    S: Stream<Item = Result<T>>,
+{
+    type Item = Result<T>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let mut this = self.project();
+        if *this.done {
+            return Poll::Ready(None);
+        }
+        match this.inner.poll_next(cx) {
+            Poll::Ready(Some(item)) => {
+                // Re-arming the timer per item is costly; remember the time and re-arm
+                // lazily when the timer fires.
+                *this.last_item = Instant::now();
+                if item.is_err() {
+                    *this.done = true;
+                }
+                return Poll::Ready(Some(item));
+            }
+            Poll::Ready(None) => {
+                *this.done = true;
+                return Poll::Ready(None);
+            }
+            Poll::Pending => {}
+        }
+        loop {
+            let deadline = *this.last_item + *this.timeout;
+            if this.sleep.deadline() < deadline {
+                this.sleep.as_mut().reset(deadline);
+            }
+            match this.sleep.as_mut().poll(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(()) if Instant::now() >= *this.last_item + *this.timeout => {
+                    *this.done = true;
+                    return Poll::Ready(Some(Err(Error::timeout(format!(
+                        "no streamed event for {:?} (stream idle timeout)",
+                        this.timeout
+                    )))));
+                }
+                Poll::Ready(()) => continue,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures_util::StreamExt;
+
+    #[tokio::test(start_paused = true)]
+    async fn fires_after_silence_and_resets_on_items() {
+        let (tx, rx) = tokio::sync::mpsc::channel::<Result<u32>>(4);
+        let inner = futures_util::stream::unfold(rx, |mut rx| async move {
+            rx.recv().await.map(|item| (item, rx))
+        });
+        let mut s = Box::pin(IdleTimeout::new(inner, Duration::from_secs(10)));
+        let producer = tokio::spawn(async move {
+            for i in 0..3 {
+                tokio::time::sleep(Duration::from_secs(8)).await;
+                tx.send(Ok(i)).await.unwrap();
+            }
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            drop(tx);
+        });
+        let start = Instant::now();
+        for i in 0..3 {
+            assert_eq!(s.next().await.unwrap().unwrap(), i);
+        }
+        let err = s.next().await.unwrap().unwrap_err();
+        assert!(err.is_timeout());
+        assert_eq!(start.elapsed(), Duration::from_secs(34));
+        assert!(s.next().await.is_none());
+        producer.abort();
+    }
+}

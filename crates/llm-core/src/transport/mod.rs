@@ -1,0 +1,328 @@
+//! The HTTP transport: one pooled client, base URL joining, auth and default headers,
+//! timeouts, and the retry loop.
+
+mod builder;
+mod idle;
+mod redirect;
+mod request;
+mod response;
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE};
+use serde::de::DeserializeOwned;
+use tokio::time::Instant;
+
+pub use builder::{
+    TransportBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_SIZE,
+    DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_TIMEOUT,
+};
+pub use idle::IdleTimeout;
+pub use redirect::same_origin_redirects;
+pub use request::ApiRequest;
+pub use response::{ByteStream, Events, Replay, StreamResponse};
+
+use crate::retry::{hints, Clock, Jitter, RetryDecision, RetryEvent, RetryPolicy, Sleep};
+use crate::{Error, ErrorKind, Result, SecretString};
+
+/// How much of an error body is read to parse it.
+const ERROR_BODY_READ_CAP: usize = 64 * 1024;
+
+/// A cheap-to-clone handle to one pooled HTTP client with its base URL, credential,
+/// default headers, timeouts and retry policy. Create it once and clone it freely.
+///
+/// ```no_run
+/// use llm_core::{ApiRequest, SecretString, Transport};
+///
+/// # async fn run() -> llm_core::Result<()> {
+/// let transport = Transport::builder("https://api.example.com/v1/")
+///     .auth("Api-Token", SecretString::from("secret"))
+///     .build()?;
+/// let models: serde_json::Value = transport.send_json(ApiRequest::get("ai/models")).await?;
+/// # let _ = models; Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Transport {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: url::Url,
+    auth: Option<Auth>,
+    headers: HeaderMap,
+    timeout: Duration,
+    stream_idle_timeout: Duration,
+    total_timeout: Option<Duration>,
+    max_response_size: usize,
+    max_event_size: usize,
+    retry: RetryPolicy,
+    sleep: Arc<dyn Sleep>,
+    clock: Arc<dyn Clock>,
+    jitter: Arc<dyn Jitter>,
+}
+
+/// The credential header, its value marked sensitive (hidden from `Debug` and HTTP/2
+/// header compression).
+struct Auth {
+    name: HeaderName,
+    value: HeaderValue,
+}
+
+impl Auth {
+    fn new(name: &str, secret: &SecretString) -> Result<Self> {
+        let name = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| Error::with_message(ErrorKind::Config, "invalid auth header name"))?;
+        // Never attach the parse error: its text could echo the value.
+        let mut value = HeaderValue::from_str(secret.expose_secret().trim()).map_err(|_| {
+            Error::with_message(
+                ErrorKind::Config,
+                "the API key contains characters not allowed in an HTTP header",
+            )
+        })?;
+        value.set_sensitive(true);
+        Ok(Self { name, value })
+    }
+}
+
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &self.inner;
+        f.debug_struct("Transport")
+            .field("base_url", &inner.base_url.as_str())
+            .field("auth_header", &inner.auth.as_ref().map(|a| a.name.as_str()))
+            .field("timeout", &inner.timeout)
+            .field("stream_idle_timeout", &inner.stream_idle_timeout)
+            .field("total_timeout", &inner.total_timeout)
+            .field("retry", &inner.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A successful, fully read response.
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    /// The HTTP status (2xx).
+    pub status: u16,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The body.
+    pub body: Bytes,
+}
+
+impl Transport {
+    /// Starts building a transport for `base_url`.
+    pub fn builder(base_url: impl Into<String>) -> TransportBuilder {
+        TransportBuilder::new(base_url)
+    }
+
+    /// The base URL, always ending in `/`.
+    pub fn base_url(&self) -> &url::Url {
+        &self.inner.base_url
+    }
+
+    /// The client's retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
+    /// Joins `path` to the base URL (a leading `/` on `path` is ignored).
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidRequest`] when the path does not form a valid URL.
+    ///
+    /// ```
+    /// let t = llm_core::Transport::builder("http://localhost:1/v1").build().unwrap();
+    /// assert_eq!(t.url("/ai/ping").unwrap().as_str(), "http://localhost:1/v1/ai/ping");
+    /// ```
+    pub fn url(&self, path: &str) -> Result<url::Url> {
+        self.inner
+            .base_url
+            .join(path.trim_start_matches('/'))
+            .map_err(|e| Error::with_source(ErrorKind::InvalidRequest, "invalid request path", e))
+    }
+
+    /// Sends `request` with retries and decodes the JSON body of the 2xx response.
+    ///
+    /// # Errors
+    /// Any [`Error`]: an HTTP error status, connection, timeout, or
+    /// [`ErrorKind::Decode`] when the body is not the expected JSON.
+    pub async fn send_json<T: DeserializeOwned>(&self, request: ApiRequest) -> Result<T> {
+        let raw = self.send(request).await?;
+        decode_json(&raw.body, raw.status)
+    }
+
+    /// Sends `request` with retries and returns the 2xx response with its whole body.
+    ///
+    /// # Errors
+    /// Any [`Error`] of the final attempt.
+    pub async fn send(&self, request: ApiRequest) -> Result<RawResponse> {
+        let cap = self.inner.max_response_size;
+        self.with_retries(&request, |mut response| async move {
+            let status = response.status().as_u16();
+            let body = response::read_capped(&mut response, cap).await?;
+            Ok(RawResponse {
+                status,
+                headers: std::mem::take(response.headers_mut()),
+                body,
+            })
+        })
+        .await
+    }
+
+    /// Sends a streaming `request` with retries until the response headers arrive, and
+    /// returns the response with its body unread. Once the body is being read, nothing is
+    /// retried: the caller may already have seen part of the answer.
+    ///
+    /// # Errors
+    /// Any [`Error`] of the final attempt.
+    pub async fn send_stream(&self, request: ApiRequest) -> Result<StreamResponse> {
+        let idle_timeout = request
+            .options
+            .get_stream_idle_timeout()
+            .unwrap_or(self.inner.stream_idle_timeout);
+        let max_event_size = self.inner.max_event_size;
+        let max_response_size = self.inner.max_response_size;
+        self.with_retries(&request, |response| async move {
+            let status = response.status().as_u16();
+            let headers = response.headers().clone();
+            Ok(StreamResponse {
+                status,
+                headers,
+                body: Replay::new(Box::pin(response.bytes_stream())),
+                idle_timeout,
+                max_event_size,
+                max_response_size,
+            })
+        })
+        .await
+    }
+
+    /// The retry loop: attempt, classify, sleep (backoff or server hint), within the
+    /// total deadline. `finish` turns a 2xx response into the result inside the attempt's
+    /// timeout (so a body read that breaks is retried like any connection error).
+    async fn with_retries<T, F, Fut>(&self, request: &ApiRequest, finish: F) -> Result<T>
+    where
+        F: Fn(reqwest::Response) -> Fut,
+        Fut: std::future::Future<Output = Result<T>>,
+    {
+        let inner = &self.inner;
+        let url = self.url(&request.path)?;
+        let extra_headers = request.options.headers()?;
+        let policy = match request.options.get_max_retries() {
+            Some(n) => inner.retry.clone().with_max_retries(n),
+            None => inner.retry.clone(),
+        };
+        let timeout = request.options.get_timeout().unwrap_or(inner.timeout);
+        let deadline = inner.total_timeout.map(|t| Instant::now() + t);
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            let attempt_timeout = match deadline {
+                Some(d) => timeout.min(d.saturating_duration_since(Instant::now())),
+                None => timeout,
+            };
+            let started = Instant::now();
+            let outcome = tokio::time::timeout(attempt_timeout, async {
+                let response = self.attempt(request, &url, &extra_headers).await?;
+                finish(response).await
+            })
+            .await
+            .unwrap_or_else(|_| {
+                Err(Error::timeout(format!(
+                    "no complete response within {attempt_timeout:?}"
+                )))
+            });
+            let error = match outcome {
+                Ok(value) => {
+                    tracing::debug!(
+                        method = %request.method, path = %request.path, attempt,
+                        elapsed_ms = started.elapsed().as_millis() as u64, "request succeeded"
+                    );
+                    return Ok(value);
+                }
+                Err(error) => error,
+            };
+            let delay = match policy.decide(attempt, &error, inner.jitter.sample()) {
+                RetryDecision::Retry(delay) => delay,
+                _ => return Err(error),
+            };
+            if let Some(deadline) = deadline {
+                if Instant::now() + delay >= deadline {
+                    tracing::debug!(attempt, "not retrying: the total deadline would pass");
+                    return Err(error);
+                }
+            }
+            tracing::debug!(
+                method = %request.method, path = %request.path, attempt,
+                delay_ms = delay.as_millis() as u64, status = error.status(),
+                reason = %error, "retrying request"
+            );
+            policy.notify(&RetryEvent {
+                attempt,
+                delay,
+                error: &error,
+            });
+            inner.sleep.sleep(delay).await;
+        }
+    }
+
+    /// One attempt: send, and turn a non-2xx status into an [`Error`] with its body.
+    async fn attempt(
+        &self,
+        request: &ApiRequest,
+        url: &url::Url,
+        extra_headers: &HeaderMap,
+    ) -> Result<reqwest::Response> {
+        let inner = &self.inner;
+        let mut builder = inner
+            .http
+            .request(request.method.clone(), url.clone())
+            .headers(inner.headers.clone())
+            .header(ACCEPT, HeaderValue::from_static("application/json"));
+        if let Some(auth) = &inner.auth {
+            builder = builder.header(auth.name.clone(), auth.value.clone());
+        }
+        if let Some(body) = &request.body {
+            builder = builder
+                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                .body(body.clone());
+        }
+        // Per-call headers win over defaults.
+        for (name, value) in extra_headers {
+            builder = builder.header(name.clone(), value.clone());
+        }
+        let mut response = builder.send().await?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(response);
+        }
+        let body = response::read_prefix(&mut response, ERROR_BODY_READ_CAP).await;
+        let headers = std::mem::take(response.headers_mut());
+        let hint = hints::retry_after(&headers, inner.clock.now());
+        let mut error = Error::from_response(status.as_u16(), headers, &body);
+        error.set_retry_after(hint);
+        tracing::debug!(status = status.as_u16(), request_id = error.request_id(), "request failed");
+        Err(error)
+    }
+}
+
+/// Decodes a JSON body, mapping failures to [`ErrorKind::Decode`] with the status kept.
+///
+/// # Errors
+/// [`ErrorKind::Decode`] for an empty body or JSON of the wrong shape.
+pub fn decode_json<T: DeserializeOwned>(body: &[u8], status: u16) -> Result<T> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::with_message(
+            ErrorKind::Decode,
+            "the response body is empty where JSON was expected",
+        )
+        .with_status(status));
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        Error::decode("the response body is not the expected JSON", e).with_status(status)
+    })
+}

@@ -1,0 +1,230 @@
+//! Reading response bodies within limits, and streamed responses.
+
+use std::pin::Pin;
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use futures_core::Stream;
+use reqwest::header::{HeaderMap, CONTENT_TYPE};
+
+use super::IdleTimeout;
+use crate::sse::EventStream;
+use crate::{Error, ErrorKind, Result};
+
+/// A boxed body of byte chunks.
+pub type ByteStream = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
+
+/// The events of a streamed response: SSE-decoded, with the stream idle timeout applied.
+pub type Events = IdleTimeout<EventStream<Replay>>;
+
+/// Reads the whole body, failing with [`ErrorKind::ResponseTooLarge`] past `cap` bytes
+/// (without reading further).
+pub(crate) async fn read_capped(response: &mut reqwest::Response, cap: usize) -> Result<Bytes> {
+    if response.content_length().is_some_and(|len| len > cap as u64) {
+        return Err(too_large(cap));
+    }
+    let Some(first) = response.chunk().await? else {
+        return Ok(Bytes::new());
+    };
+    if first.len() > cap {
+        return Err(too_large(cap));
+    }
+    let Some(second) = response.chunk().await? else {
+        return Ok(first);
+    };
+    let mut buf = BytesMut::with_capacity(first.len() + second.len());
+    buf.extend_from_slice(&first);
+    let mut next = Some(second);
+    while let Some(chunk) = next {
+        if buf.len() + chunk.len() > cap {
+            return Err(too_large(cap));
+        }
+        buf.extend_from_slice(&chunk);
+        next = response.chunk().await?;
+    }
+    Ok(buf.freeze())
+}
+
+/// Reads at most `cap` bytes of an error body; the rest is not read.
+pub(crate) async fn read_prefix(response: &mut reqwest::Response, cap: usize) -> Bytes {
+    let mut buf = BytesMut::new();
+    while buf.len() < cap {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                let take = chunk.len().min(cap - buf.len());
+                buf.extend_from_slice(&chunk[..take]);
+            }
+            _ => break,
+        }
+    }
+    buf.freeze()
+}
+
+fn too_large(cap: usize) -> Error {
+    Error::with_message(
+        ErrorKind::ResponseTooLarge,
+        format!("the response body is larger than the limit of {cap} bytes"),
+    )
+}
+
+/// A successful response to a streaming request, headers read, body not yet.
+///
+/// Servers sometimes answer a streaming request with one plain JSON body (PeakPrivacy does
+/// when anonymisation forces streaming off); [`is_event_stream`](Self::is_event_stream)
+/// and [`sniff_event_stream`](Self::sniff_event_stream) tell the two apart.
+#[derive(Debug)]
+pub struct StreamResponse {
+    pub(crate) status: u16,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Replay,
+    pub(crate) idle_timeout: Duration,
+    pub(crate) max_event_size: usize,
+    pub(crate) max_response_size: usize,
+}
+
+impl StreamResponse {
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The `Content-Type` header, when present and valid text.
+    pub fn content_type(&self) -> Option<&str> {
+        self.headers.get(CONTENT_TYPE)?.to_str().ok()
+    }
+
+    /// True when the `Content-Type` says `text/event-stream`.
+    pub fn is_event_stream(&self) -> bool {
+        self.content_type()
+            .is_some_and(|ct| ct.trim_start().starts_with("text/event-stream"))
+    }
+
+    /// Decides whether the body is an event stream: by `Content-Type` when it says
+    /// `text/event-stream` or `application/json`, otherwise by peeking at the first
+    /// non-blank byte (`{` or `[` means JSON). The peeked bytes are kept for reading.
+    ///
+    /// # Errors
+    /// A connection error or the idle timeout while peeking.
+    pub async fn sniff_event_stream(&mut self) -> Result<bool> {
+        if self.is_event_stream() {
+            return Ok(true);
+        }
+        if self
+            .content_type()
+            .is_some_and(|ct| ct.contains("application/json"))
+        {
+            return Ok(false);
+        }
+        let first = tokio::time::timeout(self.idle_timeout, self.body.peek_non_blank())
+            .await
+            .map_err(|_| Error::timeout("no response body within the stream idle timeout"))??;
+        Ok(!matches!(first, Some(b'{' | b'[')))
+    }
+
+    /// The body as SSE events, with the stream idle timeout applied.
+    pub fn events(self) -> Events {
+        let events = EventStream::with_max_event_size(self.body, self.max_event_size);
+        IdleTimeout::new(events, self.idle_timeout)
+    }
+
+    /// Reads the whole body (capped at the client's maximum response size), each read
+    /// bounded by the stream idle timeout.
+    ///
+    /// # Errors
+    /// Connection, timeout or [`ErrorKind::ResponseTooLarge`] errors.
+    pub async fn bytes(mut self) -> Result<Bytes> {
+        let mut buf = BytesMut::new();
+        loop {
+            let next = tokio::time::timeout(self.idle_timeout, self.body.next_chunk())
+                .await
+                .map_err(|_| Error::timeout("the response body stalled (stream idle timeout)"))?;
+            match next? {
+                Some(chunk) => {
+                    if buf.len() + chunk.len() > self.max_response_size {
+                        return Err(too_large(self.max_response_size));
+                    }
+                    buf.extend_from_slice(&chunk);
+                }
+                None => return Ok(buf.freeze()),
+            }
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A response body whose first chunk may have been peeked and is replayed first.
+    pub struct Replay {
+        peeked: Option<Bytes>,
+        #[pin]
+        body: ByteStream,
+    }
+}
+
+impl std::fmt::Debug for Replay {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Replay")
+            .field("peeked", &self.peeked.as_ref().map(Bytes::len))
+            .finish_non_exhaustive()
+    }
+}
+
+impl Replay {
+    pub(crate) fn new(body: ByteStream) -> Self {
+        Self { peeked: None, body }
+    }
+
+    async fn next_chunk(&mut self) -> Result<Option<Bytes>> {
+        if let Some(chunk) = self.peeked.take() {
+            return Ok(Some(chunk));
+        }
+        std::future::poll_fn(|cx| self.body.as_mut().poll_next(cx))
+            .await
+            .transpose()
+            .map_err(Error::from)
+    }
+
+    /// The first non-whitespace byte, buffering what was read.
+    async fn peek_non_blank(&mut self) -> Result<Option<u8>> {
+        loop {
+            if let Some(peeked) = &self.peeked {
+                if let Some(b) = peeked.iter().find(|b| !b.is_ascii_whitespace()) {
+                    return Ok(Some(*b));
+                }
+            }
+            let Some(more) = std::future::poll_fn(|cx| self.body.as_mut().poll_next(cx))
+                .await
+                .transpose()?
+            else {
+                return Ok(None);
+            };
+            self.peeked = Some(match self.peeked.take() {
+                Some(prev) => {
+                    let mut joined = BytesMut::from(&prev[..]);
+                    joined.extend_from_slice(&more);
+                    joined.freeze()
+                }
+                None => more,
+            });
+        }
+    }
+}
+
+impl Stream for Replay {
+    type Item = reqwest::Result<Bytes>;
+
+    fn poll_next(
+        self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        let this = self.project();
+        if let Some(chunk) = this.peeked.take() {
+            return std::task::Poll::Ready(Some(Ok(chunk)));
+        }
+        this.body.poll_next(cx)
+    }
+}

@@ -1,0 +1,1 @@
+//! The `peakprivacy` crate (work in progress).

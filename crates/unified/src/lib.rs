@@ -1,0 +1,1 @@
+//! The `unified` crate (work in progress).
