@@ -13,7 +13,10 @@ pub(crate) struct ChatMessage {
 
 /// Reads and validates the `messages` field, Laravel style: each problem is added to `errors`
 /// under its field path (`messages`, `messages.0.content`, ...).
-pub(crate) fn parse_messages(body: &Map<String, Value>, errors: &mut FieldErrors) -> Vec<ChatMessage> {
+pub(crate) fn parse_messages(
+    body: &Map<String, Value>,
+    errors: &mut FieldErrors,
+) -> Vec<ChatMessage> {
     let items = match body.get("messages") {
         None | Some(Value::Null) => {
             errors.add("messages", "The messages field is required.");
@@ -32,7 +35,12 @@ pub(crate) fn parse_messages(body: &Map<String, Value>, errors: &mut FieldErrors
     let mut messages = Vec::with_capacity(items.len());
     for (index, item) in items.iter().enumerate() {
         let role = string_field(item, "role", &format!("messages.{index}.role"), errors);
-        let content = string_field(item, "content", &format!("messages.{index}.content"), errors);
+        let content = string_field(
+            item,
+            "content",
+            &format!("messages.{index}.content"),
+            errors,
+        );
         if let (Some(role), Some(content)) = (role, content) {
             messages.push(ChatMessage { role, content });
         }
@@ -85,14 +93,21 @@ pub(crate) fn parse_count(
         None | Some(Value::Null) => None,
         Some(Value::Number(n)) if n.as_u64().is_some() => n.as_u64(),
         Some(_) => {
-            errors.add(key, &format!("The {key} field must be an integer of at least 0."));
+            errors.add(
+                key,
+                &format!("The {key} field must be an integer of at least 0."),
+            );
             None
         }
     }
 }
 
 /// Reads an optional boolean field (`null` counts as absent).
-pub(crate) fn parse_bool(body: &Map<String, Value>, key: &str, errors: &mut FieldErrors) -> Option<bool> {
+pub(crate) fn parse_bool(
+    body: &Map<String, Value>,
+    key: &str,
+    errors: &mut FieldErrors,
+) -> Option<bool> {
     match body.get(key) {
         None | Some(Value::Null) => None,
         Some(Value::Bool(value)) => Some(*value),
@@ -104,13 +119,22 @@ pub(crate) fn parse_bool(body: &Map<String, Value>, key: &str, errors: &mut Fiel
 }
 
 /// Checks that an optional number field lies in `[min, max]`.
-pub(crate) fn check_range(body: &Map<String, Value>, key: &str, min: f64, max: f64, errors: &mut FieldErrors) {
+pub(crate) fn check_range(
+    body: &Map<String, Value>,
+    key: &str,
+    min: f64,
+    max: f64,
+    errors: &mut FieldErrors,
+) {
     match body.get(key) {
         None | Some(Value::Null) => {}
         Some(Value::Number(n)) => {
             let in_range = n.as_f64().is_some_and(|v| (min..=max).contains(&v));
             if !in_range {
-                errors.add(key, &format!("The {key} field must be between {min} and {max}."));
+                errors.add(
+                    key,
+                    &format!("The {key} field must be between {min} and {max}."),
+                );
             }
         }
         Some(_) => errors.add(key, &format!("The {key} field must be a number.")),
@@ -133,7 +157,10 @@ pub(crate) fn count_tokens(text: &str) -> u64 {
 
 /// The assistant's answer to a conversation and its finish reason: the [`reply_text`], cut
 /// to `max_tokens` words (finish reason `"length"`) when that limit is lower.
-pub(crate) fn complete(messages: &[ChatMessage], max_tokens: Option<u64>) -> (String, &'static str) {
+pub(crate) fn complete(
+    messages: &[ChatMessage],
+    max_tokens: Option<u64>,
+) -> (String, &'static str) {
     let text = reply_text(messages);
     match max_tokens {
         Some(limit) if count_tokens(&text) > limit => {
@@ -182,9 +209,18 @@ mod tests {
 
     #[test]
     fn max_tokens_truncates_with_length_reason() {
-        let messages = [ChatMessage { role: "user".into(), content: "a b c".into() }];
-        assert_eq!(complete(&messages, Some(3)), ("You said: a".to_owned(), "length"));
-        assert_eq!(complete(&messages, None), ("You said: a b c".to_owned(), "stop"));
+        let messages = [ChatMessage {
+            role: "user".into(),
+            content: "a b c".into(),
+        }];
+        assert_eq!(
+            complete(&messages, Some(3)),
+            ("You said: a".to_owned(), "length")
+        );
+        assert_eq!(
+            complete(&messages, None),
+            ("You said: a b c".to_owned(), "stop")
+        );
     }
 
     #[test]

@@ -59,12 +59,12 @@ pub(crate) enum Action {
 /// How a stream fault breaks a streamed response.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum StreamFault {
-    /// Send this many events, then abort the connection mid-body.
-    CutAfter(usize),
-    /// Insert a `data: {not json` event after this many events.
-    MalformedAfter(usize),
-    /// Pause this long after this many events.
-    StallAfter(usize, Duration),
+    /// After this many events, abort the connection mid-body.
+    Cut(usize),
+    /// After this many events, insert a `data: {not json` event.
+    Malformed(usize),
+    /// After this many events, pause this long.
+    Stall(usize, Duration),
 }
 
 impl Fault {
@@ -113,7 +113,7 @@ impl Fault {
     /// let fault = llm_testkit::Fault::cut_stream_after(2);
     /// ```
     pub fn cut_stream_after(events: usize) -> Self {
-        Self::new(Action::Stream(StreamFault::CutAfter(events)))
+        Self::new(Action::Stream(StreamFault::Cut(events)))
     }
 
     /// On the next streamed response, send a `data: {not json` event after the first event.
@@ -131,7 +131,7 @@ impl Fault {
     /// let fault = llm_testkit::Fault::malformed_chunk_after(0);
     /// ```
     pub fn malformed_chunk_after(events: usize) -> Self {
-        Self::new(Action::Stream(StreamFault::MalformedAfter(events)))
+        Self::new(Action::Stream(StreamFault::Malformed(events)))
     }
 
     /// On the next streamed response, send `events` events and then pause for `pause` before
@@ -141,7 +141,7 @@ impl Fault {
     /// let fault = llm_testkit::Fault::stall_stream_after(1, std::time::Duration::from_secs(5));
     /// ```
     pub fn stall_stream_after(events: usize, pause: Duration) -> Self {
-        Self::new(Action::Stream(StreamFault::StallAfter(events, pause)))
+        Self::new(Action::Stream(StreamFault::Stall(events, pause)))
     }
 
     /// Also wait `delay` before the fault takes effect.

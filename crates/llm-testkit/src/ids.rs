@@ -72,8 +72,11 @@ mod tests {
     #[test]
     fn uuid_has_the_canonical_shape() {
         let id = uuid_like();
-        let parts: Vec<&str> = id.split('-').map(|p| p).collect();
-        assert_eq!(parts.iter().map(|p| p.len()).collect::<Vec<_>>(), [8, 4, 4, 4, 12]);
+        let parts: Vec<&str> = id.split('-').collect();
+        assert_eq!(
+            parts.iter().map(|p| p.len()).collect::<Vec<_>>(),
+            [8, 4, 4, 4, 12]
+        );
         assert!(parts[2].starts_with('4'));
         assert_ne!(uuid_like(), uuid_like());
     }

@@ -122,8 +122,12 @@ impl FieldErrors {
     }
 }
 
-/// Parses a request body that must be a JSON object.
+/// Parses a request body that must be a JSON object; an empty body counts as `{}` (so the
+/// answer is the field validation errors, as Laravel gives).
 pub(crate) fn parse_object(body: &[u8]) -> Result<Map<String, Value>, Reply> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Map::new());
+    }
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(map)) => Ok(map),
         Ok(_) => Err(Reply::malformed_json("expected a JSON object")),

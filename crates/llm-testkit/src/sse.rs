@@ -54,19 +54,22 @@ async fn produce(
 ) {
     let count = reply.events.len();
     for index in 0..=count {
+        // A fault positioned past the last event fires at the end of the stream.
+        let fires = |after: usize| after == index || (after > count && index == count);
         match fault {
-            Some(StreamFault::CutAfter(k)) if k == index || (k > count && index == count) => {
+            Some(StreamFault::Cut(after)) if fires(after) => {
                 let cut = io::Error::new(io::ErrorKind::ConnectionAborted, "stream cut by fault");
                 let _ = tx.send(Err(cut)).await;
                 return;
             }
-            Some(StreamFault::MalformedAfter(k)) if k == index || (k > count && index == count) => {
-                if tx.send(Ok(frame(MALFORMED))).await.is_err() {
-                    return;
-                }
+            Some(StreamFault::Stall(after, pause)) if after == index => {
+                tokio::time::sleep(pause).await;
             }
-            Some(StreamFault::StallAfter(k, pause)) if k == index => tokio::time::sleep(pause).await,
             _ => {}
+        }
+        let malformed = matches!(fault, Some(StreamFault::Malformed(after)) if fires(after));
+        if malformed && tx.send(Ok(frame(MALFORMED))).await.is_err() {
+            return;
         }
         let Some(event) = reply.events.get(index) else {
             return;

@@ -27,7 +27,11 @@ fn stream_request(server: &PeakPrivacyEmulator) -> reqwest::RequestBuilder {
 #[tokio::test]
 async fn n_failures_then_success_with_retry_after() {
     let server = PeakPrivacyEmulator::start().await;
-    server.fail_next(Fault::status(503).retry_after(Duration::from_secs(1)).times(2));
+    server.fail_next(
+        Fault::status(503)
+            .retry_after(Duration::from_secs(1))
+            .times(2),
+    );
     let url = format!("{}ai/ping", server.base_url());
     let auth = [("Api-Token", server.token())];
     for _ in 0..2 {
@@ -46,7 +50,10 @@ async fn status_faults_fire_before_auth_with_realistic_bodies() {
     let server = AligneAIEmulator::start().await;
     let url = format!("{}/ping", server.base_url());
     for (status, expected) in [
-        (403, json!({"error": "Subscription amount limit has been reached"})),
+        (
+            403,
+            json!({"error": "Subscription amount limit has been reached"}),
+        ),
         (413, json!({"error": "Request Entity Too Large"})),
         (500, json!({"error": "Server Error"})),
         (429, json!({"message": "Too Many Attempts."})),
@@ -74,9 +81,21 @@ async fn custom_headers_body_and_path_scope() {
             .path("/v1/ai/models"),
     );
     let auth = [("Api-Token", server.token())];
-    let ping = send(Method::GET, &format!("{}ai/ping", server.base_url()), &auth, None).await;
+    let ping = send(
+        Method::GET,
+        &format!("{}ai/ping", server.base_url()),
+        &auth,
+        None,
+    )
+    .await;
     assert_eq!(ping.status, 200, "the fault is scoped to the models path");
-    let models = send(Method::GET, &format!("{}ai/models", server.base_url()), &auth, None).await;
+    let models = send(
+        Method::GET,
+        &format!("{}ai/models", server.base_url()),
+        &auth,
+        None,
+    )
+    .await;
     assert_eq!(models.status, 429);
     assert_eq!(models.headers["retry-after-ms"], "50");
     assert_eq!(models.headers["x-should-retry"], "true");
@@ -129,7 +148,10 @@ async fn cut_stream_delivers_k_events_then_a_body_error() {
     let error = loop {
         match response.chunk().await {
             Ok(Some(bytes)) => received.extend_from_slice(&bytes),
-            Ok(None) => panic!("the stream ended cleanly: {}", String::from_utf8_lossy(&received)),
+            Ok(None) => panic!(
+                "the stream ended cleanly: {}",
+                String::from_utf8_lossy(&received)
+            ),
             Err(error) => break error,
         }
     };
@@ -138,8 +160,39 @@ async fn cut_stream_delivers_k_events_then_a_body_error() {
     assert_eq!(events.len(), 2);
 
     // The fault fired once: the next stream is complete.
-    let text = stream_request(&server).send().await.unwrap().text().await.unwrap();
+    let text = stream_request(&server)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert_eq!(sse_data(&text).len(), 7);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cut_stream_without_pacing_still_delivers_the_first_events() {
+    let server = PeakPrivacyEmulator::start().await;
+    for k in [0, 1, 3, 6, 7, 50] {
+        server.fail_next(Fault::cut_stream_after(k));
+        let mut response = stream_request(&server).send().await.unwrap();
+        let mut received = Vec::new();
+        let result = loop {
+            match response.chunk().await {
+                Ok(Some(bytes)) => received.extend_from_slice(&bytes),
+                Ok(None) => break Ok(()),
+                Err(error) => break Err(error),
+            }
+        };
+        assert!(result.is_err(), "cut after {k} must end in a body error");
+        let text = String::from_utf8(received).unwrap();
+        let events = if text.is_empty() {
+            Vec::new()
+        } else {
+            sse_data(&text)
+        };
+        assert_eq!(events.len(), k.min(7), "cut after {k}");
+    }
 }
 
 #[tokio::test]
@@ -156,7 +209,13 @@ async fn stream_faults_wait_for_a_streamed_response() {
     .await;
     assert_eq!(reply.status, 200);
     assert_eq!(server.pending_faults(), 1);
-    assert!(stream_request(&server).send().await.unwrap().bytes().await.is_err());
+    assert!(stream_request(&server)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .is_err());
     assert_eq!(server.pending_faults(), 0);
 }
 
@@ -164,7 +223,13 @@ async fn stream_faults_wait_for_a_streamed_response() {
 async fn malformed_chunk_is_injected() {
     let server = PeakPrivacyEmulator::start().await;
     server.fail_next(Fault::malformed_chunk());
-    let text = stream_request(&server).send().await.unwrap().text().await.unwrap();
+    let text = stream_request(&server)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let events = sse_data(&text);
     assert_eq!(events[1], "{not json");
     assert!(serde_json::from_str::<Value>(&events[0]).is_ok());

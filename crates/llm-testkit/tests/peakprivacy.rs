@@ -32,7 +32,13 @@ fn streaming_body(content: &str) -> Value {
 async fn completion_has_the_documented_shape() {
     let server = PeakPrivacyEmulator::start().await;
     let url = format!("{}ai/completions", server.base_url());
-    let reply = send(Method::POST, &url, &[("Api-Token", server.token())], Some(chat_body("Hello world"))).await;
+    let reply = send(
+        Method::POST,
+        &url,
+        &[("Api-Token", server.token())],
+        Some(chat_body("Hello world")),
+    )
+    .await;
     assert_eq!(reply.status, 200);
     assert_eq!(reply.content_type(), "application/json");
     assert!(reply.headers.contains_key("x-request-id"));
@@ -47,8 +53,14 @@ async fn completion_has_the_documented_shape() {
     assert_eq!(choice["finish_reason"], "stop");
     assert_eq!(choice["index"], 0);
     assert_eq!(choice["message"]["role"], "assistant");
-    assert_eq!(choice["message"]["content"], PeakPrivacyEmulator::reply_for("Hello world"));
-    assert_eq!(body["usage"], json!({"completion_tokens": 4, "prompt_tokens": 4, "total_tokens": 8}));
+    assert_eq!(
+        choice["message"]["content"],
+        PeakPrivacyEmulator::reply_for("Hello world")
+    );
+    assert_eq!(
+        body["usage"],
+        json!({"completion_tokens": 4, "prompt_tokens": 4, "total_tokens": 8})
+    );
 }
 
 #[tokio::test]
@@ -57,7 +69,14 @@ async fn max_tokens_cuts_the_reply() {
     let url = format!("{}ai/completions", server.base_url());
     let mut body = chat_body("one two three");
     body["max_tokens"] = json!(2);
-    let reply = send(Method::POST, &url, &[("Api-Token", server.token())], Some(body)).await.json();
+    let reply = send(
+        Method::POST,
+        &url,
+        &[("Api-Token", server.token())],
+        Some(body),
+    )
+    .await
+    .json();
     assert_eq!(reply["choices"][0]["message"]["content"], "You said:");
     assert_eq!(reply["choices"][0]["finish_reason"], "length");
 }
@@ -66,7 +85,11 @@ async fn max_tokens_cuts_the_reply() {
 async fn auth_is_required_and_header_name_is_case_insensitive() {
     let server = PeakPrivacyEmulator::builder().token("secret").start().await;
     let url = format!("{}ai/ping", server.base_url());
-    for headers in [vec![], vec![("Api-Token", "wrong")], vec![("Authorization", "Bearer secret")]] {
+    for headers in [
+        vec![],
+        vec![("Api-Token", "wrong")],
+        vec![("Authorization", "Bearer secret")],
+    ] {
         let reply = send(Method::GET, &url, &headers, None).await;
         assert_eq!(reply.status, 401);
         assert_eq!(reply.json(), json!({"error": "Unauthenticated"}));
@@ -81,7 +104,13 @@ async fn auth_is_required_and_header_name_is_case_insensitive() {
 async fn models_and_ping() {
     let server = PeakPrivacyEmulator::start().await;
     let auth = [("Api-Token", server.token())];
-    let models = send(Method::GET, &format!("{}ai/models", server.base_url()), &auth, None).await;
+    let models = send(
+        Method::GET,
+        &format!("{}ai/models", server.base_url()),
+        &auth,
+        None,
+    )
+    .await;
     assert_eq!(models.status, 200);
     let data = models.json()["data"].as_array().unwrap().clone();
     assert!(data.len() >= 3);
@@ -92,7 +121,13 @@ async fn models_and_ping() {
         assert!(model["created"].is_u64() && model["max_tokens"].is_u64());
         assert!(model["owned_by"].is_string());
     }
-    let ping = send(Method::GET, &format!("{}ai/ping", server.base_url()), &auth, None).await;
+    let ping = send(
+        Method::GET,
+        &format!("{}ai/ping", server.base_url()),
+        &auth,
+        None,
+    )
+    .await;
     assert_eq!(ping.status, 200);
     assert_eq!(ping.json(), json!({"message": "pong"}));
 }
@@ -101,13 +136,31 @@ async fn models_and_ping() {
 async fn unknown_paths_and_wrong_methods() {
     let server = PeakPrivacyEmulator::start().await;
     let auth = [("Api-Token", server.token())];
-    let missing = send(Method::GET, &format!("{}ai/nothing", server.base_url()), &auth, None).await;
+    let missing = send(
+        Method::GET,
+        &format!("{}ai/nothing", server.base_url()),
+        &auth,
+        None,
+    )
+    .await;
     assert_eq!(missing.status, 404);
     assert!(missing.json()["message"].is_string());
-    let wrong = send(Method::GET, &format!("{}ai/completions", server.base_url()), &auth, None).await;
+    let wrong = send(
+        Method::GET,
+        &format!("{}ai/completions", server.base_url()),
+        &auth,
+        None,
+    )
+    .await;
     assert_eq!(wrong.status, 405);
     assert_eq!(wrong.headers["allow"], "POST");
-    let post_ping = send(Method::POST, &format!("{}ai/ping", server.base_url()), &auth, Some(json!({}))).await;
+    let post_ping = send(
+        Method::POST,
+        &format!("{}ai/ping", server.base_url()),
+        &auth,
+        Some(json!({})),
+    )
+    .await;
     assert_eq!(post_ping.status, 405);
 }
 
@@ -116,15 +169,37 @@ async fn validation_errors_are_422_laravel_style() {
     let server = PeakPrivacyEmulator::start().await;
     let url = format!("{}ai/completions", server.base_url());
     let auth = [("Api-Token", server.token())];
-    let reply = send(Method::POST, &url, &auth, Some(json!({"model": "mistral-swiss", "messages": []}))).await;
+    let reply = send(
+        Method::POST,
+        &url,
+        &auth,
+        Some(json!({"model": "mistral-swiss", "messages": []})),
+    )
+    .await;
     assert_eq!(reply.status, 422);
     assert_eq!(
         reply.json(),
         json!({"message": "Validation error", "errors": {"messages": ["The messages field is required."]}})
     );
-    let reply = send(Method::POST, &url, &auth, Some(json!({"messages": [{"role": "user", "content": "x"}]}))).await;
+    let reply = send(
+        Method::POST,
+        &url,
+        &auth,
+        Some(json!({"messages": [{"role": "user", "content": "x"}]})),
+    )
+    .await;
     assert_eq!(reply.status, 422);
-    assert_eq!(reply.json()["errors"]["model"][0], "The model field is required.");
+    assert_eq!(
+        reply.json()["errors"]["model"][0],
+        "The model field is required."
+    );
+    let empty = reqwest::Client::new()
+        .post(&url)
+        .header("Api-Token", server.token())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(empty.status(), 422);
     let mut body = chat_body("x");
     body["temperature"] = json!(1.5);
     let reply = send(Method::POST, &url, &auth, Some(body)).await;
@@ -144,9 +219,18 @@ async fn malformed_json_is_400_not_a_crash() {
         .unwrap();
     assert_eq!(response.status(), 400);
     let body: Value = serde_json::from_slice(&response.bytes().await.unwrap()).unwrap();
-    assert!(body["message"].as_str().unwrap().starts_with("Malformed JSON"));
+    assert!(body["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("Malformed JSON"));
     // The server is still alive.
-    let ping = send(Method::GET, &format!("{}ai/ping", server.base_url()), &[("Api-Token", server.token())], None).await;
+    let ping = send(
+        Method::GET,
+        &format!("{}ai/ping", server.base_url()),
+        &[("Api-Token", server.token())],
+        None,
+    )
+    .await;
     assert_eq!(ping.status, 200);
 }
 
@@ -154,12 +238,21 @@ async fn malformed_json_is_400_not_a_crash() {
 async fn stream_sends_message_chunks_word_by_word() {
     let server = PeakPrivacyEmulator::start().await;
     let url = format!("{}ai/completions", server.base_url());
-    let reply = send(Method::POST, &url, &[("Api-Token", server.token())], Some(streaming_body("Hi there"))).await;
+    let reply = send(
+        Method::POST,
+        &url,
+        &[("Api-Token", server.token())],
+        Some(streaming_body("Hi there")),
+    )
+    .await;
     assert_eq!(reply.status, 200);
     assert_eq!(reply.content_type(), "text/event-stream");
     let events = sse_data(&reply.text());
     assert!(!events.iter().any(|e| e == "[DONE]"));
-    let chunks: Vec<Value> = events.iter().map(|e| serde_json::from_str(e).unwrap()).collect();
+    let chunks: Vec<Value> = events
+        .iter()
+        .map(|e| serde_json::from_str(e).unwrap())
+        .collect();
     let pieces: Vec<&str> = chunks
         .iter()
         .map(|c| c["choices"][0]["message"]["content"].as_str().unwrap())
@@ -189,12 +282,21 @@ async fn stream_without_anonymize_false_answers_plain_json() {
             }
             Some(value) => body["anonymize"] = value,
         }
-        let reply = send(Method::POST, &url, &[("Api-Token", server.token())], Some(body)).await;
+        let reply = send(
+            Method::POST,
+            &url,
+            &[("Api-Token", server.token())],
+            Some(body),
+        )
+        .await;
         assert_eq!(reply.status, 200);
         assert_eq!(reply.content_type(), "application/json");
         let text = reply.text();
         assert!(!text.contains('\n'), "compact JSON on one line");
-        assert_eq!(reply.json()["choices"][0]["message"]["content"], "You said: Hi");
+        assert_eq!(
+            reply.json()["choices"][0]["message"]["content"],
+            "You said: Hi"
+        );
     }
 }
 
@@ -207,16 +309,31 @@ async fn stream_options_delta_style_and_done_sentinel() {
         .start()
         .await;
     let url = format!("{}ai/completions", server.base_url());
-    let reply = send(Method::POST, &url, &[("Api-Token", server.token())], Some(streaming_body("ok"))).await;
+    let reply = send(
+        Method::POST,
+        &url,
+        &[("Api-Token", server.token())],
+        Some(streaming_body("ok")),
+    )
+    .await;
     let events = sse_data(&reply.text());
     assert_eq!(events.last().unwrap(), "[DONE]");
     let first: Value = serde_json::from_str(&events[0]).unwrap();
     assert_eq!(first["choices"][0]["delta"]["content"], "You ");
     assert!(first["choices"][0].get("message").is_none());
 
-    let both = PeakPrivacyEmulator::builder().chunk_style(ChunkStyle::Both).start().await;
+    let both = PeakPrivacyEmulator::builder()
+        .chunk_style(ChunkStyle::Both)
+        .start()
+        .await;
     let url = format!("{}ai/completions", both.base_url());
-    let reply = send(Method::POST, &url, &[("Api-Token", both.token())], Some(streaming_body("ok"))).await;
+    let reply = send(
+        Method::POST,
+        &url,
+        &[("Api-Token", both.token())],
+        Some(streaming_body("ok")),
+    )
+    .await;
     let first: Value = serde_json::from_str(&sse_data(&reply.text())[0]).unwrap();
     assert_eq!(first["choices"][0]["delta"], first["choices"][0]["message"]);
 }

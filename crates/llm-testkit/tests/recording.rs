@@ -16,11 +16,20 @@ async fn records_method_path_headers_and_body() {
     send(
         Method::POST,
         &format!("{}ai/completions?trace=1", server.base_url()),
-        &[("Api-Token", server.token()), ("X-Requested-With", "XMLHttpRequest")],
+        &[
+            ("Api-Token", server.token()),
+            ("X-Requested-With", "XMLHttpRequest"),
+        ],
         Some(body.clone()),
     )
     .await;
-    send(Method::GET, &format!("{}ai/models", server.base_url()), &[], None).await;
+    send(
+        Method::GET,
+        &format!("{}ai/models", server.base_url()),
+        &[],
+        None,
+    )
+    .await;
 
     assert_eq!(server.received_count(), 2);
     let requests = server.requests();
@@ -31,7 +40,10 @@ async fn records_method_path_headers_and_body() {
     assert_eq!(first.header("api-token"), Some(server.token()));
     assert_eq!(first.header("x-requested-with"), Some("XMLHttpRequest"));
     assert_eq!(first.header("Content-Type"), Some("application/json"));
-    assert!(first.headers().iter().all(|(name, _)| name == &name.to_lowercase()));
+    assert!(first
+        .headers()
+        .iter()
+        .all(|(name, _)| name == &name.to_lowercase()));
     assert_eq!(first.body_json(), Some(body));
     // Rejected requests (here: no token, 401) are recorded too.
     let last = server.last_request().unwrap();
@@ -48,7 +60,12 @@ async fn records_method_path_headers_and_body() {
 async fn dropping_the_emulator_stops_the_server() {
     let server = AligneAIEmulator::start().await;
     let url = format!("{}/ping", server.base_url());
-    assert_eq!(send(Method::GET, &url, &[("API-Key", server.api_key())], None).await.status, 200);
+    assert_eq!(
+        send(Method::GET, &url, &[("API-Key", server.api_key())], None)
+            .await
+            .status,
+        200
+    );
     drop(server);
     tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     let result = reqwest::Client::new().get(&url).send().await;

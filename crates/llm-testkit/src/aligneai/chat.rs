@@ -29,7 +29,9 @@ fn try_create(api: &AligneAIApi, body: &[u8]) -> Result<Reply, Reply> {
             let field = format!("messages.{index}.content");
             errors.add(
                 &field,
-                &format!("The {field} field must not be greater than {MAX_CONTENT_CHARS} characters."),
+                &format!(
+                    "The {field} field must not be greater than {MAX_CONTENT_CHARS} characters."
+                ),
             );
         }
     }
@@ -52,7 +54,10 @@ fn try_create(api: &AligneAIApi, body: &[u8]) -> Result<Reply, Reply> {
             })
             .to_string()
         };
-        let mut events = vec![chunk(json!({ "role": "assistant", "content": "" }), Value::Null)];
+        let mut events = vec![chunk(
+            json!({ "role": "assistant", "content": "" }),
+            Value::Null,
+        )];
         events.extend(
             word_pieces(&text)
                 .into_iter()

@@ -51,7 +51,10 @@ fn try_create(api: &AligneAIApi, body: &[u8]) -> Result<Reply, Reply> {
         Some(Value::String(format)) if format == "float" => false,
         Some(Value::String(format)) if format == "base64" => true,
         Some(_) => {
-            errors.add("encoding_format", "The selected encoding format is invalid.");
+            errors.add(
+                "encoding_format",
+                "The selected encoding format is invalid.",
+            );
             false
         }
     };

@@ -56,7 +56,10 @@ pub async fn send(
 
 /// The `data:` payloads of an SSE body, in order (asserting the `data: ...\n\n` framing).
 pub fn sse_data(body: &str) -> Vec<String> {
-    assert!(body.ends_with("\n\n"), "events end with a blank line: {body:?}");
+    assert!(
+        body.ends_with("\n\n"),
+        "events end with a blank line: {body:?}"
+    );
     body.split_terminator("\n\n")
         .map(|event| {
             event
