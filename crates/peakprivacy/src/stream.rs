@@ -1,0 +1,470 @@
+//! [`ChatCompletionStream`]: SSE events mapped to typed chunks, and its helpers.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::pin::Pin;
+use std::task::{ready, Context, Poll};
+
+use futures_core::{FusedStream, Stream};
+use llm_core::sse::Event;
+use llm_core::{ApiError, Error, ErrorKind, Events, Result};
+
+use crate::{ChatCompletion, ChatCompletionChunk, Choice, Message};
+
+/// The streamed answer of [`create_stream`](crate::Completions::create_stream): a
+/// [`Stream`] of `Result<ChatCompletionChunk>`.
+///
+/// It is pulled straight from the response body (no background task, no unbounded buffer)
+/// and is `Send + Unpin + 'static`. Dropping it closes the connection.
+///
+/// What it accepts (the PeakPrivacy stream format is not documented):
+/// - `data: {json}` events whose chunk carries `message`, `delta` or both;
+/// - an optional `data: [DONE]` sentinel, or the end of the body without one;
+/// - comments (`: keep-alive`), `event:`/`id:`/`retry:` fields, CR/LF/CRLF line ends;
+/// - several JSON chunks on consecutive `data:` lines of one event;
+/// - a final chunk with only a finish reason (it is yielded, not dropped);
+/// - a plain JSON completion instead of a stream (yielded as one chunk).
+///
+/// What it reports as `Err` items, after which it ends:
+/// - a `data:` payload that is not a valid chunk ([`ErrorKind::Decode`]);
+/// - an `event: error`, or a payload with an `error` field and no `choices`
+///   ([`ErrorKind::Stream`]);
+/// - a body cut mid-event ([`ErrorKind::Stream`]), a reset connection
+///   ([`ErrorKind::Connection`]) or the idle timeout ([`ErrorKind::Timeout`]).
+///
+/// ```no_run
+/// use futures_util::StreamExt;
+/// use peakprivacy::{ChatCompletionRequest, Message, PeakPrivacy};
+///
+/// # async fn run() -> peakprivacy::Result<()> {
+/// let client = PeakPrivacy::from_env()?;
+/// let request = ChatCompletionRequest::new("mistral-swiss", [Message::user("Hi")]).anonymize(false);
+/// let mut stream = client.chat().completions().create_stream(request).await?;
+/// while let Some(chunk) = stream.next().await {
+///     let chunk = chunk?;
+///     print!("{}", chunk.content());
+/// }
+/// # Ok(()) }
+/// ```
+pub struct ChatCompletionStream {
+    events: Option<Pin<Box<Events>>>,
+    pending: VecDeque<ChatCompletionChunk>,
+}
+
+impl fmt::Debug for ChatCompletionStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ChatCompletionStream")
+            .field("open", &self.events.is_some())
+            .field("pending", &self.pending.len())
+            .finish()
+    }
+}
+
+impl ChatCompletionStream {
+    pub(crate) fn from_events(events: Events) -> Self {
+        Self {
+            events: Some(Box::pin(events)),
+            pending: VecDeque::new(),
+        }
+    }
+
+    pub(crate) fn from_chunk(chunk: ChatCompletionChunk) -> Self {
+        Self {
+            events: None,
+            pending: VecDeque::from([chunk]),
+        }
+    }
+
+    /// Reads the whole stream and joins it into one [`ChatCompletion`]: the text of each
+    /// choice concatenated, the last finish reason and usage kept, `object` set to
+    /// `"chat.completion"`.
+    ///
+    /// # Errors
+    /// The first `Err` item of the stream.
+    ///
+    /// ```no_run
+    /// use peakprivacy::{ChatCompletionRequest, Message, PeakPrivacy};
+    ///
+    /// # async fn run() -> peakprivacy::Result<()> {
+    /// let client = PeakPrivacy::from_env()?;
+    /// let request = ChatCompletionRequest::new("mistral-swiss", [Message::user("Hi")]);
+    /// let stream = client.chat().completions().create_stream(request).await?;
+    /// let completion = stream.collect_completion().await?;
+    /// println!("{}", completion.content());
+    /// # Ok(()) }
+    /// ```
+    pub async fn collect_completion(mut self) -> Result<ChatCompletion> {
+        let mut collector = Collector::default();
+        while let Some(chunk) = std::future::poll_fn(|cx| Pin::new(&mut self).poll_next(cx)).await
+        {
+            collector.push(chunk?);
+        }
+        Ok(collector.finish())
+    }
+
+    /// Just the text: a stream of the non-empty `content` pieces of the first choice.
+    ///
+    /// ```no_run
+    /// use futures_util::StreamExt;
+    /// use peakprivacy::{ChatCompletionRequest, Message, PeakPrivacy};
+    ///
+    /// # async fn run() -> peakprivacy::Result<()> {
+    /// let client = PeakPrivacy::from_env()?;
+    /// let request = ChatCompletionRequest::new("mistral-swiss", [Message::user("Hi")]).anonymize(false);
+    /// let mut text = client.chat().completions().create_stream(request).await?.text();
+    /// while let Some(piece) = text.next().await {
+    ///     print!("{}", piece?);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn text(self) -> TextStream {
+        TextStream { inner: self }
+    }
+
+    /// Ends the stream and drops the body (releasing the connection).
+    fn close(&mut self) {
+        self.events = None;
+    }
+}
+
+impl Stream for ChatCompletionStream {
+    type Item = Result<ChatCompletionChunk>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(chunk) = this.pending.pop_front() {
+                return Poll::Ready(Some(Ok(chunk)));
+            }
+            let Some(events) = this.events.as_mut() else {
+                return Poll::Ready(None);
+            };
+            let event = match ready!(events.as_mut().poll_next(cx)) {
+                Some(Ok(event)) => event,
+                Some(Err(err)) => {
+                    this.close();
+                    return Poll::Ready(Some(Err(err)));
+                }
+                None => {
+                    this.close();
+                    return Poll::Ready(None);
+                }
+            };
+            match map_event(event) {
+                Ok(Mapped::Skip) => {}
+                Ok(Mapped::Done) => this.close(),
+                Ok(Mapped::One(chunk)) => return Poll::Ready(Some(Ok(*chunk))),
+                Ok(Mapped::Many(chunks, done)) => {
+                    this.pending.extend(chunks);
+                    if done {
+                        this.close();
+                    }
+                }
+                Err(err) => {
+                    this.close();
+                    return Poll::Ready(Some(Err(err)));
+                }
+            }
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let pending = self.pending.len();
+        match self.events {
+            Some(_) => (pending, None),
+            None => (pending, Some(pending)),
+        }
+    }
+}
+
+impl FusedStream for ChatCompletionStream {
+    fn is_terminated(&self) -> bool {
+        self.events.is_none() && self.pending.is_empty()
+    }
+}
+
+/// What one SSE event means for the caller.
+enum Mapped {
+    /// Nothing to yield (comment-only, blank data, an unrelated event type).
+    Skip,
+    /// The `[DONE]` sentinel.
+    Done,
+    /// One chunk (the common case).
+    One(Box<ChatCompletionChunk>),
+    /// Several chunks from consecutive `data:` lines of one event, and whether `[DONE]`
+    /// followed them.
+    Many(Vec<ChatCompletionChunk>, bool),
+}
+
+/// Maps one SSE event: `message` events (and unknown types carrying chunk-shaped JSON) are
+/// chunks, `error` events are errors, anything else is skipped.
+fn map_event(event: Event) -> Result<Mapped> {
+    let data = event.data().trim();
+    if event.event() == "error" {
+        return Err(stream_error(data));
+    }
+    if data.is_empty() {
+        return Ok(Mapped::Skip);
+    }
+    if data == "[DONE]" {
+        return Ok(Mapped::Done);
+    }
+    let known_type = event.event() == "message";
+    match parse_chunk(data) {
+        Ok(Some(chunk)) => Ok(Mapped::One(Box::new(chunk))),
+        // JSON without `choices` in an event of another type (e.g. `event: ping`).
+        Ok(None) if !known_type => Ok(Mapped::Skip),
+        Ok(None) => Ok(Mapped::One(Box::default())),
+        Err(_) if !known_type && !data.starts_with('{') => Ok(Mapped::Skip),
+        Err(err) if data.contains('\n') => parse_lines(data).unwrap_or(Err(err)),
+        Err(err) => Err(err),
+    }
+}
+
+/// Parses one JSON chunk. `Ok(None)` is a JSON object without `choices` (nor `error`);
+/// an object with `error` and no `choices` is the server reporting an error mid-stream.
+fn parse_chunk(data: &str) -> Result<Option<ChatCompletionChunk>> {
+    let decode = |err| Error::decode("a streamed chunk is not the expected JSON", err);
+    let value: serde_json::Value = serde_json::from_str(data).map_err(decode)?;
+    let Some(object) = value.as_object() else {
+        return Err(Error::with_message(
+            ErrorKind::Decode,
+            "a streamed chunk is not a JSON object",
+        ));
+    };
+    match (object.contains_key("choices"), object.contains_key("error")) {
+        (false, true) => Err(stream_error(data)),
+        (false, false) => Ok(None),
+        (true, _) => serde_json::from_value(value).map(Some).map_err(decode),
+    }
+}
+
+/// Several JSON chunks on the `data:` lines of one event (a server that separates chunks
+/// by single newlines). `None` unless every line is a chunk, `[DONE]`, blank, or the
+/// official client's skipped `/n` marker.
+fn parse_lines(data: &str) -> Option<Result<Mapped>> {
+    let mut chunks = Vec::new();
+    let mut done = false;
+    for line in data.lines().map(str::trim) {
+        match line {
+            "" | "/n" => {}
+            "[DONE]" => done = true,
+            _ if done => return None,
+            _ => match parse_chunk(line) {
+                Ok(Some(chunk)) => chunks.push(chunk),
+                Ok(None) => chunks.push(ChatCompletionChunk::default()),
+                Err(err) if err.kind() == ErrorKind::Stream => return Some(Err(err)),
+                Err(_) => return None,
+            },
+        }
+    }
+    Some(Ok(Mapped::Many(chunks, done)))
+}
+
+/// An error the server reported inside a successful stream.
+fn stream_error(data: &str) -> Error {
+    let api = ApiError::parse(data.as_bytes());
+    let message = match api.message.as_deref() {
+        Some(message) => format!("the server reported an error mid-stream: {}", cap(message)),
+        None => "the server reported an error mid-stream".to_owned(),
+    };
+    Error::with_message(ErrorKind::Stream, message)
+}
+
+/// At most 200 characters of a server message.
+fn cap(message: &str) -> &str {
+    match message.char_indices().nth(200) {
+        Some((end, _)) => &message[..end],
+        None => message,
+    }
+}
+
+/// The text pieces of a [`ChatCompletionStream`], from
+/// [`ChatCompletionStream::text`]: a [`Stream`] of `Result<String>` that skips chunks
+/// without text (such as the final finish-reason chunk).
+///
+/// ```no_run
+/// use futures_util::TryStreamExt;
+/// use peakprivacy::{ChatCompletionRequest, Message, PeakPrivacy};
+///
+/// # async fn run() -> peakprivacy::Result<()> {
+/// let client = PeakPrivacy::from_env()?;
+/// let request = ChatCompletionRequest::new("mistral-swiss", [Message::user("Hi")]);
+/// let pieces: Vec<String> = client
+///     .chat()
+///     .completions()
+///     .create_stream(request)
+///     .await?
+///     .text()
+///     .try_collect()
+///     .await?;
+/// println!("{}", pieces.concat());
+/// # Ok(()) }
+/// ```
+#[derive(Debug)]
+pub struct TextStream {
+    inner: ChatCompletionStream,
+}
+
+impl Stream for TextStream {
+    type Item = Result<String>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            match ready!(Pin::new(&mut this.inner).poll_next(cx)) {
+                Some(Ok(chunk)) => {
+                    if let Some(text) = first_text(chunk) {
+                        return Poll::Ready(Some(Ok(text)));
+                    }
+                }
+                Some(Err(err)) => return Poll::Ready(Some(Err(err))),
+                None => return Poll::Ready(None),
+            }
+        }
+    }
+}
+
+impl FusedStream for TextStream {
+    fn is_terminated(&self) -> bool {
+        self.inner.is_terminated()
+    }
+}
+
+/// The non-empty text of the first choice of `chunk`.
+pub(crate) fn first_text(chunk: ChatCompletionChunk) -> Option<String> {
+    chunk
+        .choices
+        .into_iter()
+        .next()
+        .and_then(|choice| choice.delta.content)
+        .filter(|text| !text.is_empty())
+}
+
+/// Joins chunks into a [`ChatCompletion`].
+#[derive(Debug, Default)]
+pub(crate) struct Collector {
+    completion: ChatCompletion,
+}
+
+impl Collector {
+    pub(crate) fn push(&mut self, chunk: ChatCompletionChunk) {
+        let completion = &mut self.completion;
+        if completion.id.is_empty() {
+            completion.id = chunk.id;
+        }
+        if completion.model.is_empty() {
+            completion.model = chunk.model;
+        }
+        if completion.created.is_none() {
+            completion.created = chunk.created;
+        }
+        if chunk.usage.is_some() {
+            completion.usage = chunk.usage;
+        }
+        for piece in chunk.choices {
+            let position = completion
+                .choices
+                .iter()
+                .position(|choice| choice.index == piece.index);
+            let choice = match position {
+                Some(i) => &mut completion.choices[i],
+                None => {
+                    completion.choices.push(Choice {
+                        index: piece.index,
+                        message: Message::assistant(""),
+                        finish_reason: None,
+                    });
+                    let last = completion.choices.len() - 1;
+                    &mut completion.choices[last]
+                }
+            };
+            if let Some(role) = piece.delta.role {
+                choice.message.role = role;
+            }
+            if let Some(text) = piece.delta.content {
+                choice.message.content.push_str(&text);
+            }
+            if piece.finish_reason.is_some() {
+                choice.finish_reason = piece.finish_reason;
+            }
+        }
+    }
+
+    pub(crate) fn finish(mut self) -> ChatCompletion {
+        self.completion.object = "chat.completion".to_owned();
+        self.completion.choices.sort_by_key(|choice| choice.index);
+        self.completion
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn event(data: &str) -> Event {
+        Event::new("message", data)
+    }
+
+    #[test]
+    fn maps_events() {
+        assert!(matches!(map_event(event("")).unwrap(), Mapped::Skip));
+        assert!(matches!(map_event(event(" [DONE] ")).unwrap(), Mapped::Done));
+        assert!(matches!(map_event(Event::new("ping", "{}")).unwrap(), Mapped::Skip));
+        assert!(matches!(map_event(Event::new("ping", "hi")).unwrap(), Mapped::Skip));
+        assert_eq!(
+            map_event(event("{not json")).err().unwrap().kind(),
+            ErrorKind::Decode
+        );
+        let err = map_event(event(r#"{"error":"Unauthenticated"}"#)).err().unwrap();
+        assert_eq!(err.kind(), ErrorKind::Stream);
+        assert!(err.to_string().contains("Unauthenticated"));
+        assert_eq!(
+            map_event(Event::new("error", "boom")).err().unwrap().kind(),
+            ErrorKind::Stream
+        );
+    }
+
+    #[test]
+    fn several_chunks_in_one_event() {
+        let data = "{\"choices\":[{\"message\":{\"content\":\"a\"}}]}\n/n\n{\"choices\":[{\"message\":{\"content\":\"b\"}}]}\n[DONE]";
+        match map_event(event(data)).unwrap() {
+            Mapped::Many(chunks, done) => {
+                assert_eq!(chunks.len(), 2);
+                assert_eq!(chunks[1].content(), "b");
+                assert!(done);
+            }
+            _ => panic!("expected several chunks"),
+        }
+        let bad = "{\"choices\":[]}\n{broken";
+        assert_eq!(map_event(event(bad)).err().unwrap().kind(), ErrorKind::Decode);
+    }
+
+    #[test]
+    fn collector_joins_pieces() {
+        let mut c = Collector::default();
+        for json in [
+            r#"{"id":"1","model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":"Hel"}}]}"#,
+            r#"{"id":"1","choices":[{"index":0,"message":{"content":"lo"}}]}"#,
+            r#"{"id":"1","choices":[{"index":0,"finish_reason":"stop","delta":{}}],"usage":{"total_tokens":3}}"#,
+        ] {
+            c.push(serde_json::from_str(json).unwrap());
+        }
+        let done = c.finish();
+        assert_eq!(done.content(), "Hello");
+        assert_eq!(done.id, "1");
+        assert_eq!(done.model, "m");
+        assert_eq!(done.object, "chat.completion");
+        assert_eq!(done.choices[0].finish_reason, Some(crate::FinishReason::Stop));
+        assert_eq!(done.usage.unwrap().total_tokens, 3);
+    }
+
+    fn assert_traits<T: Send + Unpin + 'static>() {}
+
+    #[test]
+    fn streams_are_send_unpin_static() {
+        assert_traits::<ChatCompletionStream>();
+        assert_traits::<TextStream>();
+    }
+}

@@ -1,0 +1,202 @@
+//! One piece of a streamed chat completion.
+
+use serde::{Deserialize, Serialize};
+
+use super::{de, ChatCompletion, FinishReason, Role, Usage};
+
+/// One chunk of a streamed answer, as yielded by
+/// [`ChatCompletionStream`](crate::ChatCompletionStream). The new text is in
+/// `choices[0].delta.content`.
+///
+/// PeakPrivacy's stream format is undocumented: the official client reads the piece from
+/// `choices[0].message`, OpenAI-style servers send `choices[0].delta`. Both are accepted
+/// (`delta` wins when a chunk has both) and surface as [`ChunkChoice::delta`].
+///
+/// ```
+/// use peakprivacy::ChatCompletionChunk;
+///
+/// let wire = r#"{"id":"x","object":"chat.completion","created":1,"model":"mistral-swiss",
+///   "choices":[{"index":0,"finish_reason":null,"message":{"role":"assistant","content":"Hel"}}]}"#;
+/// let chunk: ChatCompletionChunk = serde_json::from_str(wire)?;
+/// assert_eq!(chunk.choices[0].delta.content.as_deref(), Some("Hel"));
+/// assert_eq!(chunk.content(), "Hel");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ChatCompletionChunk {
+    /// The completion id, the same on every chunk of one answer.
+    #[serde(default, deserialize_with = "de::string_or_null")]
+    pub id: String,
+    /// The object type (`"chat.completion.chunk"` or `"chat.completion"`; not fixed).
+    #[serde(default, deserialize_with = "de::string_or_null")]
+    pub object: String,
+    /// Creation time in Unix seconds, when the server sent it.
+    #[serde(default, deserialize_with = "de::opt_u64")]
+    pub created: Option<u64>,
+    /// The model that answers.
+    #[serde(default, deserialize_with = "de::string_or_null")]
+    pub model: String,
+    /// The pieces, one per choice (PeakPrivacy sends one).
+    #[serde(default)]
+    pub choices: Vec<ChunkChoice>,
+    /// Token counts, when the server sends them (usually only on the last chunk, if at all).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<Usage>,
+}
+
+impl ChatCompletionChunk {
+    /// The new text of the first choice, or `""` (e.g. on a final chunk that carries only a
+    /// finish reason).
+    ///
+    /// ```
+    /// assert_eq!(peakprivacy::ChatCompletionChunk::default().content(), "");
+    /// ```
+    pub fn content(&self) -> &str {
+        self.choices
+            .first()
+            .and_then(|choice| choice.delta.content.as_deref())
+            .unwrap_or("")
+    }
+
+    /// The finish reason of the first choice, when this chunk carries one.
+    ///
+    /// ```
+    /// use peakprivacy::{ChatCompletionChunk, FinishReason};
+    /// let chunk: ChatCompletionChunk =
+    ///     serde_json::from_str(r#"{"choices":[{"index":0,"finish_reason":"stop","delta":{}}]}"#)?;
+    /// assert_eq!(chunk.finish_reason(), Some(&FinishReason::Stop));
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn finish_reason(&self) -> Option<&FinishReason> {
+        self.choices.first()?.finish_reason.as_ref()
+    }
+}
+
+impl From<ChatCompletion> for ChatCompletionChunk {
+    /// A whole completion as one chunk (used when the server answers a stream request with
+    /// plain JSON).
+    fn from(completion: ChatCompletion) -> Self {
+        Self {
+            id: completion.id,
+            object: completion.object,
+            created: completion.created,
+            model: completion.model,
+            choices: completion
+                .choices
+                .into_iter()
+                .map(|choice| ChunkChoice {
+                    index: choice.index,
+                    delta: Delta {
+                        role: Some(choice.message.role),
+                        content: Some(choice.message.content),
+                    },
+                    finish_reason: choice.finish_reason,
+                })
+                .collect(),
+            usage: completion.usage,
+        }
+    }
+}
+
+/// One choice of a [`ChatCompletionChunk`].
+///
+/// ```
+/// let choice: peakprivacy::ChunkChoice =
+///     serde_json::from_str(r#"{"index":0,"delta":{"content":"lo"}}"#)?;
+/// assert_eq!(choice.delta.content.as_deref(), Some("lo"));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(from = "WireChunkChoice")]
+#[non_exhaustive]
+pub struct ChunkChoice {
+    /// The position of this choice.
+    pub index: u32,
+    /// The new piece of the message (read from `delta`, or from `message` when the server
+    /// sends that instead).
+    pub delta: Delta,
+    /// Why generation stopped; set on the last chunk of a choice.
+    pub finish_reason: Option<FinishReason>,
+}
+
+/// The new part of a message in a [`ChunkChoice`].
+///
+/// ```
+/// let delta = peakprivacy::Delta::default();
+/// assert!(delta.role.is_none() && delta.content.is_none());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Delta {
+    /// The role, usually only on the first chunk.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+    /// The new text, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+}
+
+/// A chunk choice as it may arrive: with `delta`, `message` or both.
+#[derive(Deserialize)]
+struct WireChunkChoice {
+    #[serde(default, deserialize_with = "de::u32_or_zero")]
+    index: u32,
+    #[serde(default)]
+    delta: Option<Delta>,
+    #[serde(default)]
+    message: Option<Delta>,
+    #[serde(default)]
+    finish_reason: Option<FinishReason>,
+}
+
+impl From<WireChunkChoice> for ChunkChoice {
+    fn from(wire: WireChunkChoice) -> Self {
+        let delta = match (wire.delta, wire.message) {
+            (Some(delta), Some(message)) => Delta {
+                role: delta.role.or(message.role),
+                content: delta.content.or(message.content),
+            },
+            (Some(only), None) | (None, Some(only)) => only,
+            (None, None) => Delta::default(),
+        };
+        Self {
+            index: wire.index,
+            delta,
+            finish_reason: wire.finish_reason,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn choice(json: &str) -> ChunkChoice {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn message_delta_or_both() {
+        assert_eq!(choice(r#"{"message":{"content":"a"}}"#).delta.content.as_deref(), Some("a"));
+        assert_eq!(choice(r#"{"delta":{"content":"b"}}"#).delta.content.as_deref(), Some("b"));
+        let both = choice(
+            r#"{"delta":{"content":"new"},"message":{"role":"assistant","content":"whole"}}"#,
+        );
+        assert_eq!(both.delta.content.as_deref(), Some("new"));
+        assert_eq!(both.delta.role, Some(Role::Assistant));
+        let neither = choice(r#"{"index":"2","finish_reason":"stop"}"#);
+        assert_eq!(neither.index, 2);
+        assert_eq!(neither.delta, Delta::default());
+        assert_eq!(neither.finish_reason, Some(FinishReason::Stop));
+        // null content is "no content"
+        assert_eq!(choice(r#"{"message":{"content":null}}"#).delta.content, None);
+    }
+
+    #[test]
+    fn serialises_as_delta() {
+        let json = serde_json::to_string(&choice(r#"{"message":{"content":"a"}}"#)).unwrap();
+        assert_eq!(json, r#"{"index":0,"delta":{"content":"a"},"finish_reason":null}"#);
+    }
+}
