@@ -75,10 +75,17 @@ impl fmt::Debug for PeakPrivacyBuilder {
             .field("retry_policy", &self.retry_policy)
             .field(
                 "default_headers",
-                &self.default_headers.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+                &self
+                    .default_headers
+                    .iter()
+                    .map(|(n, _)| n)
+                    .collect::<Vec<_>>(),
             )
             .field("custom_http_client", &self.http_client.is_some())
-            .field("danger_accept_invalid_certs", &self.danger_accept_invalid_certs)
+            .field(
+                "danger_accept_invalid_certs",
+                &self.danger_accept_invalid_certs,
+            )
             .finish_non_exhaustive()
     }
 }

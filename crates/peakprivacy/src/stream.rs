@@ -95,8 +95,7 @@ impl ChatCompletionStream {
     /// ```
     pub async fn collect_completion(mut self) -> Result<ChatCompletion> {
         let mut collector = Collector::default();
-        while let Some(chunk) = std::future::poll_fn(|cx| Pin::new(&mut self).poll_next(cx)).await
-        {
+        while let Some(chunk) = std::future::poll_fn(|cx| Pin::new(&mut self).poll_next(cx)).await {
             collector.push(chunk?);
         }
         Ok(collector.finish())
@@ -410,14 +409,25 @@ mod tests {
     #[test]
     fn maps_events() {
         assert!(matches!(map_event(event("")).unwrap(), Mapped::Skip));
-        assert!(matches!(map_event(event(" [DONE] ")).unwrap(), Mapped::Done));
-        assert!(matches!(map_event(Event::new("ping", "{}")).unwrap(), Mapped::Skip));
-        assert!(matches!(map_event(Event::new("ping", "hi")).unwrap(), Mapped::Skip));
+        assert!(matches!(
+            map_event(event(" [DONE] ")).unwrap(),
+            Mapped::Done
+        ));
+        assert!(matches!(
+            map_event(Event::new("ping", "{}")).unwrap(),
+            Mapped::Skip
+        ));
+        assert!(matches!(
+            map_event(Event::new("ping", "hi")).unwrap(),
+            Mapped::Skip
+        ));
         assert_eq!(
             map_event(event("{not json")).err().unwrap().kind(),
             ErrorKind::Decode
         );
-        let err = map_event(event(r#"{"error":"Unauthenticated"}"#)).err().unwrap();
+        let err = map_event(event(r#"{"error":"Unauthenticated"}"#))
+            .err()
+            .unwrap();
         assert_eq!(err.kind(), ErrorKind::Stream);
         assert!(err.to_string().contains("Unauthenticated"));
         assert_eq!(
@@ -438,7 +448,10 @@ mod tests {
             _ => panic!("expected several chunks"),
         }
         let bad = "{\"choices\":[]}\n{broken";
-        assert_eq!(map_event(event(bad)).err().unwrap().kind(), ErrorKind::Decode);
+        assert_eq!(
+            map_event(event(bad)).err().unwrap().kind(),
+            ErrorKind::Decode
+        );
     }
 
     #[test]
@@ -456,7 +469,10 @@ mod tests {
         assert_eq!(done.id, "1");
         assert_eq!(done.model, "m");
         assert_eq!(done.object, "chat.completion");
-        assert_eq!(done.choices[0].finish_reason, Some(crate::FinishReason::Stop));
+        assert_eq!(
+            done.choices[0].finish_reason,
+            Some(crate::FinishReason::Stop)
+        );
         assert_eq!(done.usage.unwrap().total_tokens, 3);
     }
 

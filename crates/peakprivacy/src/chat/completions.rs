@@ -124,8 +124,12 @@ impl<'a> Completions<'a> {
     /// }
     /// # Ok(()) }
     /// ```
-    pub async fn create_stream(&self, request: ChatCompletionRequest) -> Result<ChatCompletionStream> {
-        self.create_stream_with(request, RequestOptions::new()).await
+    pub async fn create_stream(
+        &self,
+        request: ChatCompletionRequest,
+    ) -> Result<ChatCompletionStream> {
+        self.create_stream_with(request, RequestOptions::new())
+            .await
     }
 
     /// [`create_stream`](Self::create_stream) with per-call options (timeout until the

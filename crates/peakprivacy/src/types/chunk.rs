@@ -179,8 +179,20 @@ mod tests {
 
     #[test]
     fn message_delta_or_both() {
-        assert_eq!(choice(r#"{"message":{"content":"a"}}"#).delta.content.as_deref(), Some("a"));
-        assert_eq!(choice(r#"{"delta":{"content":"b"}}"#).delta.content.as_deref(), Some("b"));
+        assert_eq!(
+            choice(r#"{"message":{"content":"a"}}"#)
+                .delta
+                .content
+                .as_deref(),
+            Some("a")
+        );
+        assert_eq!(
+            choice(r#"{"delta":{"content":"b"}}"#)
+                .delta
+                .content
+                .as_deref(),
+            Some("b")
+        );
         let both = choice(
             r#"{"delta":{"content":"new"},"message":{"role":"assistant","content":"whole"}}"#,
         );
@@ -191,12 +203,18 @@ mod tests {
         assert_eq!(neither.delta, Delta::default());
         assert_eq!(neither.finish_reason, Some(FinishReason::Stop));
         // null content is "no content"
-        assert_eq!(choice(r#"{"message":{"content":null}}"#).delta.content, None);
+        assert_eq!(
+            choice(r#"{"message":{"content":null}}"#).delta.content,
+            None
+        );
     }
 
     #[test]
     fn serialises_as_delta() {
         let json = serde_json::to_string(&choice(r#"{"message":{"content":"a"}}"#)).unwrap();
-        assert_eq!(json, r#"{"index":0,"delta":{"content":"a"},"finish_reason":null}"#);
+        assert_eq!(
+            json,
+            r#"{"index":0,"delta":{"content":"a"},"finish_reason":null}"#
+        );
     }
 }

@@ -192,7 +192,10 @@ mod tests {
         .unwrap();
         assert_eq!(c.created, None);
         assert_eq!(c.content(), "");
-        assert_eq!(c.choices[0].finish_reason, Some(FinishReason::Other("eos".into())));
+        assert_eq!(
+            c.choices[0].finish_reason,
+            Some(FinishReason::Other("eos".into()))
+        );
         assert!(c.usage.is_none());
     }
 }

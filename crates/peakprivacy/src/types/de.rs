@@ -19,9 +19,11 @@ impl Lenient {
             Self::Unsigned(n) => Some(n),
             Self::Signed(n) => u64::try_from(n).ok(),
             Self::Float(f) if f.is_finite() && f >= 0.0 => Some(f as u64),
-            Self::Text(s) => s.trim().parse::<f64>().ok().and_then(|f| {
-                (f.is_finite() && f >= 0.0).then_some(f as u64)
-            }),
+            Self::Text(s) => s
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .and_then(|f| (f.is_finite() && f >= 0.0).then_some(f as u64)),
             _ => None,
         }
     }

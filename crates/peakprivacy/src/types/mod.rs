@@ -11,7 +11,7 @@ mod token;
 pub use chunk::{ChatCompletionChunk, ChunkChoice, Delta};
 pub use completion::{ChatCompletion, Choice, FinishReason, Usage};
 pub use message::{Message, Role};
-pub use model::{model_ids, Model};
 pub(crate) use model::WireModelList;
+pub use model::{model_ids, Model};
 pub use request::ChatCompletionRequest;
 pub use token::ApiTokenValid;

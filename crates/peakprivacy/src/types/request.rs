@@ -229,7 +229,10 @@ mod tests {
             ChatCompletionRequest::new("m", []),
             ChatCompletionRequest::new("  ", [Message::user("x")]),
         ] {
-            assert_eq!(bad.validate().unwrap_err().kind(), ErrorKind::InvalidRequest);
+            assert_eq!(
+                bad.validate().unwrap_err().kind(),
+                ErrorKind::InvalidRequest
+            );
         }
     }
 
