@@ -1,0 +1,176 @@
+//! Embeddings: `POST {base}/embeddings`, and a batching helper for large jobs.
+
+mod batch;
+mod decode;
+
+use llm_core::{ApiRequest, RequestOptions, Result};
+
+pub use batch::{BatchError, BatchOptions, DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY};
+pub use decode::EmbeddingsResponseFormat;
+
+use crate::types::{EmbeddingRequest, EmbeddingResponse};
+use crate::wire::embeddings::RequestBody;
+use crate::AligneAI;
+
+/// The embeddings resource, from [`AligneAI::embeddings`].
+#[derive(Debug, Clone, Copy)]
+pub struct Embeddings<'c> {
+    client: &'c AligneAI,
+}
+
+impl<'c> Embeddings<'c> {
+    pub(crate) fn new(client: &'c AligneAI) -> Self {
+        Self { client }
+    }
+
+    /// Embeds the request's texts in one call. The response holds one vector per input, in
+    /// input order, decoded from whichever shape the server used (see
+    /// [`EmbeddingsResponseFormat`]) and from base64 when the server sent base64.
+    ///
+    /// # Errors
+    /// - [`ErrorKind::InvalidRequest`](crate::ErrorKind::InvalidRequest) before sending: no
+    ///   inputs, an empty input string, zero dimensions, a blank model.
+    /// - [`ErrorKind::Decode`](crate::ErrorKind::Decode) when the response is not an
+    ///   accepted shape, holds invalid base64, or has a different number of vectors than
+    ///   inputs.
+    /// - The mapped [`Error`](crate::Error) of an HTTP error status, or a connection error
+    ///   (after the retries).
+    ///
+    /// ```no_run
+    /// use aligneai::{AligneAI, EmbeddingRequest, EncodingFormat};
+    ///
+    /// # async fn run() -> aligneai::Result<()> {
+    /// let client = AligneAI::from_env()?;
+    /// let request = EmbeddingRequest::new(vec!["alpha", "beta"])
+    ///     .model("nomic-embed-v1.5")
+    ///     .dimensions(256)
+    ///     .encoding_format(EncodingFormat::Base64);
+    /// let response = client.embeddings().create(request).await?;
+    /// for (text, vector) in ["alpha", "beta"].iter().zip(response.vectors()) {
+    ///     println!("{text}: {} dimensions", vector.len());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn create(&self, request: EmbeddingRequest) -> Result<EmbeddingResponse> {
+        self.create_with(request, RequestOptions::default()).await
+    }
+
+    /// [`create`](Self::create) with per-call options (timeout, retries, headers,
+    /// idempotency key).
+    ///
+    /// # Errors
+    /// As for [`create`](Self::create).
+    ///
+    /// ```no_run
+    /// use aligneai::{AligneAI, EmbeddingRequest, RequestOptions};
+    /// use std::time::Duration;
+    ///
+    /// # async fn run() -> aligneai::Result<()> {
+    /// let client = AligneAI::from_env()?;
+    /// let options = RequestOptions::new().timeout(Duration::from_secs(5)).max_retries(0);
+    /// let response = client.embeddings().create_with(EmbeddingRequest::new("hi"), options).await?;
+    /// # let _ = response; Ok(()) }
+    /// ```
+    pub async fn create_with(
+        &self,
+        request: EmbeddingRequest,
+        options: RequestOptions,
+    ) -> Result<EmbeddingResponse> {
+        request.validate()?;
+        send(self.client, &request, request.inputs().as_slice(), options).await
+    }
+
+    /// Embeds many texts in batches of at most [`BatchOptions::batch_size`] inputs, with at
+    /// most [`BatchOptions::concurrency`] requests in flight, and returns all vectors in
+    /// input order (`data[i].index == i`) with the usage summed. A batch the server rejects
+    /// as too large (413, or a 400/422 whose body mentions "batch", "too large" or "too
+    /// many") is split in halves and retried, down to single inputs.
+    ///
+    /// # Errors
+    /// - [`ErrorKind::InvalidRequest`](crate::ErrorKind::InvalidRequest) before sending, as
+    ///   for [`create`](Self::create), or for a batch size or concurrency of 0.
+    /// - When a batch fails, the first failure is returned with its own kind and status,
+    ///   and carries a [`BatchError`] naming the failed input range:
+    ///   [`BatchError::find`] gets it. The other batches are cancelled.
+    ///
+    /// ```no_run
+    /// use aligneai::{AligneAI, BatchError, BatchOptions, EmbeddingRequest};
+    ///
+    /// # async fn run() -> aligneai::Result<()> {
+    /// let client = AligneAI::from_env()?;
+    /// let texts: Vec<String> = (0..1000).map(|i| format!("document {i}")).collect();
+    /// let options = BatchOptions::new().batch_size(100).concurrency(4);
+    /// match client.embeddings().create_batched(EmbeddingRequest::new(texts), options).await {
+    ///     Ok(response) => assert_eq!(response.len(), 1000),
+    ///     Err(err) => {
+    ///         if let Some(batch) = BatchError::find(&err) {
+    ///             eprintln!("inputs {:?} failed: {}", batch.failed_inputs(), batch.error());
+    ///         }
+    ///         return Err(err);
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn create_batched(
+        &self,
+        request: EmbeddingRequest,
+        batch: BatchOptions,
+    ) -> Result<EmbeddingResponse> {
+        self.create_batched_with(request, batch, RequestOptions::default())
+            .await
+    }
+
+    /// [`create_batched`](Self::create_batched) with per-call options applied to every
+    /// request of the job (retries count per request).
+    ///
+    /// # Errors
+    /// As for [`create_batched`](Self::create_batched).
+    ///
+    /// ```no_run
+    /// use aligneai::{AligneAI, BatchOptions, EmbeddingRequest, RequestOptions};
+    ///
+    /// # async fn run() -> aligneai::Result<()> {
+    /// let client = AligneAI::from_env()?;
+    /// let response = client
+    ///     .embeddings()
+    ///     .create_batched_with(
+    ///         EmbeddingRequest::new(vec!["a", "b", "c"]),
+    ///         BatchOptions::new().batch_size(2),
+    ///         RequestOptions::new().max_retries(5),
+    ///     )
+    ///     .await?;
+    /// # let _ = response; Ok(()) }
+    /// ```
+    pub async fn create_batched_with(
+        &self,
+        request: EmbeddingRequest,
+        batch: BatchOptions,
+        options: RequestOptions,
+    ) -> Result<EmbeddingResponse> {
+        request.validate()?;
+        batch::run(self.client, &request, &batch, &options).await
+    }
+}
+
+/// One `POST /embeddings` for `inputs` with the request's other settings.
+pub(crate) async fn send(
+    client: &AligneAI,
+    request: &EmbeddingRequest,
+    inputs: &[String],
+    options: RequestOptions,
+) -> Result<EmbeddingResponse> {
+    let body = RequestBody {
+        inputs,
+        model: request.get_model(),
+        dimensions: request.get_dimensions(),
+        encoding_format: request.get_encoding_format().map(|f| f.as_str()),
+    };
+    let api_request = ApiRequest::post("embeddings").json(&body)?.options(options);
+    let raw = client.transport().send(api_request).await?;
+    decode::decode(
+        &raw.body,
+        raw.status,
+        client.config().embeddings_format,
+        inputs.len(),
+    )
+}
