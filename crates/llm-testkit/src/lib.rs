@@ -5,6 +5,8 @@ mod controls;
 
 pub mod aligneai;
 mod chat;
+#[cfg(any(feature = "peakprivacy", feature = "aligneai"))]
+mod clients;
 mod fault;
 mod ids;
 pub mod peakprivacy;
