@@ -1,1 +1,1 @@
-//! Workspace root package: owns the workspace-wide `tests/` and `examples/`.
+#![doc = include_str!("../README.md")]
