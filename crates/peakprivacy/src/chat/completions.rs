@@ -167,7 +167,7 @@ impl<'a> Completions<'a> {
         }
         // Streaming was turned off by the server: one plain JSON completion.
         let status = response.status();
-        let body = response.bytes().await?;
+        let body = response.bytes().await.map_err(crate::stream::body_error)?;
         let completion: ChatCompletion = llm_core::decode_json(&body, status)?;
         Ok(ChatCompletionStream::from_chunk(ChatCompletionChunk::from(
             completion,
