@@ -1,0 +1,422 @@
+//! One conformance suite for the `unified` traits, written once and run against every
+//! provider behind wiremock; the provider is swapped by the factory
+//! (`unified::chat_model_with("provider:model", ..)`), nothing else changes.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use unified::{
+    chat_model_with, collect_stream, embedding_model_with, ChatMessage, ChatModel, ChatRequest,
+    EmbeddingModel, ErrorKind, FinishReason,
+};
+use wiremock::matchers::{body_partial_json, method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+const ANSWER: &str = "Bern is the federal city of Switzerland.";
+
+/// A provider behind a wiremock server, with the wire shapes it speaks.
+#[derive(Debug, Clone, Copy)]
+enum Backend {
+    PeakPrivacy,
+    AligneAI,
+}
+
+const BACKENDS: [Backend; 2] = [Backend::PeakPrivacy, Backend::AligneAI];
+
+impl Backend {
+    fn chat_path(self) -> &'static str {
+        match self {
+            Backend::PeakPrivacy => "/v1/ai/completions",
+            Backend::AligneAI => "/v1/chat/completions",
+        }
+    }
+
+    fn spec(self) -> &'static str {
+        match self {
+            Backend::PeakPrivacy => "peakprivacy:mistral-swiss",
+            Backend::AligneAI => "aligneai:llama-3-8b",
+        }
+    }
+
+    fn env(self, server: &MockServer) -> HashMap<&'static str, String> {
+        let mut env = HashMap::new();
+        match self {
+            Backend::PeakPrivacy => {
+                env.insert("PEAKPRIVACY_API_TOKEN", "pp-key".to_owned());
+                env.insert("PEAKPRIVACY_API_URL", format!("{}/v1/", server.uri()));
+            }
+            Backend::AligneAI => {
+                env.insert("ALIGNEAI_API_KEY", "al-key".to_owned());
+                env.insert("ALIGNEAI_BASE_URL", format!("{}/v1", server.uri()));
+            }
+        }
+        env
+    }
+
+    fn completion(self) -> Value {
+        json!({
+            "id": "c1", "object": "chat.completion", "created": 1_705_942_239,
+            "model": "served-model",
+            "choices": [{"index": 0, "finish_reason": "stop",
+                         "message": {"role": "assistant", "content": ANSWER}}],
+            "usage": {"prompt_tokens": 8, "completion_tokens": 9, "total_tokens": 17}
+        })
+    }
+
+    /// The answer as SSE, split into word pieces, in each provider's chunk style.
+    fn stream_body(self) -> String {
+        let key = match self {
+            Backend::PeakPrivacy => "message",
+            Backend::AligneAI => "delta",
+        };
+        let mut body = String::new();
+        for piece in ANSWER.split_inclusive(' ') {
+            let chunk = json!({"id": "c1", "object": "chat.completion.chunk", "created": 1,
+                "model": "served-model",
+                "choices": [{"index": 0, "finish_reason": null, key: {"role": "assistant", "content": piece}}]});
+            body.push_str(&format!("data: {chunk}\n\n"));
+        }
+        let last = json!({"id": "c1", "object": "chat.completion.chunk", "created": 1,
+            "model": "served-model",
+            "choices": [{"index": 0, "finish_reason": "stop", key: {"role": "assistant", "content": ""}}]});
+        body.push_str(&format!("data: {last}\n\n"));
+        if matches!(self, Backend::AligneAI) {
+            body.push_str("data: [DONE]\n\n");
+        }
+        body
+    }
+
+    async fn model(self, server: &MockServer) -> Arc<dyn ChatModel> {
+        let env = self.env(server);
+        chat_model_with(self.spec(), &|name| env.get(name).cloned()).unwrap()
+    }
+}
+
+async fn mount_chat(server: &MockServer, backend: Backend) {
+    Mock::given(method("POST"))
+        .and(path(backend.chat_path()))
+        .and(body_partial_json(json!({"stream": true})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(backend.stream_body(), "text/event-stream"),
+        )
+        .mount(server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(backend.chat_path()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(backend.completion()))
+        .mount(server)
+        .await;
+}
+
+fn request() -> ChatRequest {
+    ChatRequest::new(vec![
+        ChatMessage::system("Answer in one sentence."),
+        ChatMessage::user("What is the capital of Switzerland?"),
+    ])
+    .temperature(0.2)
+    .max_tokens(64)
+}
+
+#[tokio::test]
+async fn plain_chat() {
+    for backend in BACKENDS {
+        let server = MockServer::start().await;
+        mount_chat(&server, backend).await;
+        let model = backend.model(&server).await;
+        let response = model.chat(request()).await.unwrap();
+        assert_eq!(response.text, ANSWER, "{backend:?}");
+        assert_eq!(
+            response.finish_reason,
+            Some(FinishReason::Stop),
+            "{backend:?}"
+        );
+        assert_eq!(response.usage.unwrap().total_tokens, 17, "{backend:?}");
+        assert_eq!(response.model, "served-model", "{backend:?}");
+        assert_eq!(response.provider, model.provider());
+        // The request carried the conversation and options in the provider's wire shape.
+        let sent: Value = server.received_requests().await.unwrap()[0]
+            .body_json()
+            .unwrap();
+        assert_eq!(
+            sent["messages"][1]["content"],
+            "What is the capital of Switzerland?"
+        );
+        assert_eq!(sent["messages"][0]["role"], "system");
+        assert_eq!(sent["max_tokens"], 64, "{backend:?}");
+    }
+}
+
+#[tokio::test]
+async fn streamed_chat_assembles_to_the_plain_answer() {
+    for backend in BACKENDS {
+        let server = MockServer::start().await;
+        mount_chat(&server, backend).await;
+        let model = backend.model(&server).await;
+        let plain = model.chat(request()).await.unwrap().text;
+        let stream = model.chat_stream(request()).await.unwrap();
+        let assembled = collect_stream(stream).await.unwrap();
+        assert_eq!(assembled.delta, plain, "{backend:?}");
+        assert_eq!(
+            assembled.finish_reason,
+            Some(FinishReason::Stop),
+            "{backend:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_cut_stream_is_an_error_not_an_end() {
+    for backend in BACKENDS {
+        let server = MockServer::start().await;
+        let mut body = backend.stream_body();
+        body.truncate(body.len() / 2); // ends inside an event, without the blank line
+        Mock::given(path(backend.chat_path()))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(body, "text/event-stream"))
+            .mount(&server)
+            .await;
+        let model = backend.model(&server).await;
+        let stream = model.chat_stream(request()).await.unwrap();
+        let err = collect_stream(stream).await.unwrap_err();
+        assert!(
+            matches!(err.kind(), ErrorKind::Stream | ErrorKind::Decode),
+            "{backend:?}: {err:?}"
+        );
+    }
+}
+
+/// Every status surfaces as the same kind, with the same accessors, for every provider.
+#[tokio::test]
+async fn each_error_kind_surfaces_identically() {
+    let cases: Vec<(u16, Value, ErrorKind)> = vec![
+        (400, json!({"error": "Bad request"}), ErrorKind::BadRequest),
+        (
+            401,
+            json!({"error": "Unauthenticated"}),
+            ErrorKind::Authentication,
+        ),
+        (
+            403,
+            json!({"error": "Forbidden"}),
+            ErrorKind::PermissionDenied,
+        ),
+        (
+            403,
+            json!({"error": "Subscription amount limit has been reached"}),
+            ErrorKind::QuotaExceeded,
+        ),
+        (404, json!({"error": "Not found"}), ErrorKind::NotFound),
+        (
+            413,
+            json!({"error": "Request Entity Too Large"}),
+            ErrorKind::PayloadTooLarge,
+        ),
+        (
+            422,
+            json!({"message": "Validation error", "errors": {"model": ["The selected model is invalid."]}}),
+            ErrorKind::UnprocessableEntity,
+        ),
+        (
+            429,
+            json!({"error": "Too many requests"}),
+            ErrorKind::RateLimit,
+        ),
+        (
+            500,
+            json!({"error": "Server Error"}),
+            ErrorKind::InternalServer,
+        ),
+        (
+            503,
+            json!({"error": "Unavailable"}),
+            ErrorKind::InternalServer,
+        ),
+    ];
+    for backend in BACKENDS {
+        for (status, body, kind) in &cases {
+            let server = MockServer::start().await;
+            Mock::given(path(backend.chat_path()))
+                // A 1 ms server hint keeps the retries of 429/5xx instant.
+                .respond_with(
+                    ResponseTemplate::new(*status)
+                        .insert_header("retry-after-ms", "1")
+                        .insert_header("x-request-id", "req-42")
+                        .set_body_json(body),
+                )
+                .mount(&server)
+                .await;
+            let model = backend.model(&server).await;
+            let err = model.chat(request()).await.unwrap_err();
+            let what = format!("{backend:?} {status}");
+            assert_eq!(err.kind(), *kind, "{what}");
+            assert_eq!(err.status(), Some(*status), "{what}");
+            assert_eq!(err.request_id(), Some("req-42"), "{what}");
+            assert!(err.api_message().is_some(), "{what}");
+            if *status == 422 {
+                assert_eq!(err.field_errors().unwrap()["model"].len(), 1, "{what}");
+            }
+            let expected_attempts = if err.is_retryable() { 3 } else { 1 };
+            assert_eq!(
+                server.received_requests().await.unwrap().len(),
+                expected_attempts,
+                "{what}"
+            );
+            // The stream path reports the same kind.
+            let err = model.chat_stream(request()).await.map(|_| ()).unwrap_err();
+            assert_eq!(err.kind(), *kind, "{what} (stream)");
+        }
+    }
+}
+
+#[tokio::test]
+async fn connection_errors_surface_identically() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    for backend in BACKENDS {
+        let env: HashMap<&str, String> = match backend {
+            Backend::PeakPrivacy => HashMap::from([
+                ("PEAKPRIVACY_API_TOKEN", "k".to_owned()),
+                (
+                    "PEAKPRIVACY_API_URL",
+                    format!("http://127.0.0.1:{port}/v1/"),
+                ),
+            ]),
+            Backend::AligneAI => HashMap::from([
+                ("ALIGNEAI_API_KEY", "k".to_owned()),
+                ("ALIGNEAI_BASE_URL", format!("http://127.0.0.1:{port}/v1")),
+            ]),
+        };
+        let model = chat_model_with(backend.spec(), &|n| env.get(n).cloned()).unwrap();
+        let err = tokio::time::timeout(Duration::from_secs(10), model.chat(request()))
+            .await
+            .expect("returns quickly")
+            .unwrap_err();
+        assert!(err.is_connect(), "{backend:?}: {err:?}");
+    }
+}
+
+/// Retries apply the same way: two 503s (with the default backoff) then success.
+#[tokio::test]
+async fn retries_apply() {
+    for backend in BACKENDS {
+        let server = MockServer::start().await;
+        Mock::given(path(backend.chat_path()))
+            .respond_with(ResponseTemplate::new(503))
+            .up_to_n_times(2)
+            .mount(&server)
+            .await;
+        mount_chat(&server, backend).await;
+        let model = backend.model(&server).await;
+        let started = std::time::Instant::now();
+        let response = model.chat(request()).await.unwrap();
+        assert_eq!(response.text, ANSWER);
+        assert_eq!(
+            server.received_requests().await.unwrap().len(),
+            3,
+            "{backend:?}"
+        );
+        // 0.5 s then 1 s, each shortened by at most 25 % jitter.
+        assert!(
+            started.elapsed() >= Duration::from_millis(1100),
+            "{backend:?}"
+        );
+    }
+}
+
+fn embeddings_responder(req: &Request) -> ResponseTemplate {
+    let body: Value = req.body_json().unwrap();
+    let inputs = body["inputs"].as_array().unwrap();
+    // Answer in reverse order with explicit indexes: the SDK must restore input order.
+    let data: Vec<Value> = inputs
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, text)| {
+            let len = text.as_str().unwrap().len() as f32;
+            json!({"object": "embedding", "index": i, "embedding": [len, i as f32, 0.5]})
+        })
+        .collect();
+    ResponseTemplate::new(200)
+        .set_body_json(json!({"object": "list", "data": data, "model": "emb-1",
+        "usage": {"prompt_tokens": 3, "total_tokens": 3}}))
+}
+
+async fn check_embeddings(model: Arc<dyn EmbeddingModel>, dims: Option<usize>) {
+    let inputs: Vec<String> = ["a", "bbb", "cc", "dddd"]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    let out = model.embed(inputs.clone()).await.unwrap();
+    assert_eq!(out.vectors.len(), inputs.len(), "{}", model.provider());
+    for v in &out.vectors {
+        assert_eq!(v.len(), out.dimensions);
+    }
+    if let Some(d) = dims {
+        assert_eq!(out.dimensions, d);
+    }
+    let err = model.embed(Vec::new()).await.unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::InvalidRequest,
+        "{}",
+        model.provider()
+    );
+}
+
+#[tokio::test]
+async fn embeddings_order_and_dimensions() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/embeddings"))
+        .respond_with(embeddings_responder)
+        .mount(&server)
+        .await;
+    let env = Backend::AligneAI.env(&server);
+    let model = embedding_model_with("aligneai:emb-1", &|n| env.get(n).cloned()).unwrap();
+    check_embeddings(model.clone(), Some(3)).await;
+    let out = model
+        .embed(vec!["a".into(), "bbb".into(), "cc".into()])
+        .await
+        .unwrap();
+    // Vector i was computed from input i (len, index): order is the input order.
+    let firsts: Vec<(f32, f32)> = out.vectors.iter().map(|v| (v[0], v[1])).collect();
+    assert_eq!(firsts, [(1.0, 0.0), (3.0, 1.0), (2.0, 2.0)]);
+    // The mock passes the same checks.
+    check_embeddings(embedding_model_with("mock", &|_| None).unwrap(), None).await;
+}
+
+#[tokio::test]
+async fn capabilities_and_unknown_providers_are_clear_errors() {
+    let err = embedding_model_with("peakprivacy", &|_| Some("k".into())).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unsupported);
+    assert!(err.to_string().contains("aligneai"));
+    let err = chat_model_with("openai:gpt-4", &|_| None).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Config);
+    assert!(err.to_string().contains("peakprivacy, aligneai, mock"));
+}
+
+#[tokio::test]
+async fn models_are_object_safe_send_and_spawnable() {
+    let server = MockServer::start().await;
+    mount_chat(&server, Backend::PeakPrivacy).await;
+    let models: Vec<Arc<dyn ChatModel>> = vec![
+        Backend::PeakPrivacy.model(&server).await,
+        chat_model_with("mock", &|_| None).unwrap(),
+    ];
+    let handles: Vec<_> = models
+        .into_iter()
+        .map(|m| {
+            tokio::spawn(async move { m.chat(ChatRequest::user("hi")).await.map(|r| r.provider) })
+        })
+        .collect();
+    let mut providers = Vec::new();
+    for h in handles {
+        providers.push(h.await.unwrap().unwrap());
+    }
+    assert_eq!(providers, ["peakprivacy", "mock"]);
+}
