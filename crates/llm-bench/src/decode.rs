@@ -1,0 +1,244 @@
+//! Section 1: SSE decode throughput on the same bytes, cut into the same chunks, for
+//! `llm_core::sse::EventStream` (ours), `eventsource-stream`, `sseer`, and a `memchr`
+//! line count (a ceiling: it finds line ends and does nothing else).
+
+use std::hint::black_box;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+use std::time::Instant;
+
+use bytes::Bytes;
+use futures_util::stream::{self, Stream};
+
+use crate::payload;
+use crate::stats::Summary;
+
+/// One kind of input.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// Row label.
+    pub name: &'static str,
+    /// One event, repeated to make the body.
+    pub event: String,
+}
+
+/// The inputs of the section.
+pub fn inputs() -> Vec<Input> {
+    vec![
+        Input {
+            name: "58 B token",
+            event: payload::small_event(),
+        },
+        Input {
+            name: "270 B chat chunk",
+            event: payload::chat_event(),
+        },
+        Input {
+            name: "64 KiB event",
+            event: payload::large_event(64 * 1024),
+        },
+        Input {
+            name: "1 MiB event",
+            event: payload::large_event(1024 * 1024),
+        },
+    ]
+}
+
+/// How the body is cut into chunks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chunking {
+    /// One chunk per event.
+    PerEvent,
+    /// Fixed-size reads of this many bytes.
+    Reads(usize),
+}
+
+impl Chunking {
+    /// The chunkings of the section.
+    pub const ALL: [Chunking; 4] = [
+        Chunking::PerEvent,
+        Chunking::Reads(16 * 1024),
+        Chunking::Reads(64 * 1024),
+        Chunking::Reads(1460),
+    ];
+
+    /// Column label.
+    pub fn name(self) -> String {
+        match self {
+            Chunking::PerEvent => "per event".to_owned(),
+            Chunking::Reads(n) if n % 1024 == 0 => format!("{} KiB reads", n / 1024),
+            Chunking::Reads(n) => format!("{n} B reads"),
+        }
+    }
+
+    fn split(self, body: &Bytes, event_len: usize) -> Vec<Bytes> {
+        let step = match self {
+            Chunking::PerEvent => event_len,
+            Chunking::Reads(n) => n,
+        };
+        (0..body.len())
+            .step_by(step)
+            .map(|start| body.slice(start..(start + step).min(body.len())))
+            .collect()
+    }
+}
+
+/// The decoders compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decoder {
+    /// `llm_core::sse::EventStream` over the chunks.
+    Ours,
+    /// `eventsource_stream::EventStream`.
+    EventsourceStream,
+    /// `sseer::EventStream`.
+    Sseer,
+    /// `memchr` count of `\n` (no decoding at all).
+    MemchrCeiling,
+}
+
+impl Decoder {
+    /// All of them, in column order.
+    pub const ALL: [Decoder; 4] = [
+        Decoder::Ours,
+        Decoder::EventsourceStream,
+        Decoder::Sseer,
+        Decoder::MemchrCeiling,
+    ];
+
+    /// Column label.
+    pub fn name(self) -> &'static str {
+        match self {
+            Decoder::Ours => "ours (llm-core)",
+            Decoder::EventsourceStream => "eventsource-stream",
+            Decoder::Sseer => "sseer",
+            Decoder::MemchrCeiling => "memchr ceiling",
+        }
+    }
+}
+
+/// One measured row: per decoder, throughput in bytes/s over the repetitions.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// Input label.
+    pub input: &'static str,
+    /// Chunking label.
+    pub chunking: String,
+    /// The chunking itself.
+    pub chunking_kind: Chunking,
+    /// Bytes per repetition.
+    pub bytes: usize,
+    /// Events per repetition.
+    pub events: usize,
+    /// Bytes per second, per decoder (same order as [`Decoder::ALL`]).
+    pub throughput: Vec<(Decoder, Summary)>,
+}
+
+impl Row {
+    /// The throughput summary of `decoder`.
+    pub fn get(&self, decoder: Decoder) -> Summary {
+        self.throughput
+            .iter()
+            .find(|(d, _)| *d == decoder)
+            .map(|(_, s)| *s)
+            .unwrap_or_default()
+    }
+}
+
+/// Drives a ready-only stream to its end with a no-op waker (every source here is a
+/// `stream::iter`, never pending). Returns (events, data bytes).
+fn drain<S, T, E>(stream: S, mut len: impl FnMut(&T) -> usize) -> Result<(usize, usize), String>
+where
+    S: Stream<Item = Result<T, E>>,
+    E: std::fmt::Display,
+{
+    let mut stream = pin!(stream);
+    let mut cx = Context::from_waker(Waker::noop());
+    let (mut events, mut bytes) = (0usize, 0usize);
+    loop {
+        match stream.as_mut().poll_next(&mut cx) {
+            Poll::Ready(Some(Ok(item))) => {
+                events += 1;
+                bytes += len(black_box(&item));
+            }
+            Poll::Ready(Some(Err(e))) => return Err(e.to_string()),
+            Poll::Ready(None) => return Ok((events, bytes)),
+            Poll::Pending => return Err("a ready-only stream returned Pending".to_owned()),
+        }
+    }
+}
+
+/// Runs `decoder` once over `chunks`; returns the events it saw.
+///
+/// # Errors
+/// A decode error (none is expected on these inputs).
+pub fn run_once(decoder: Decoder, chunks: &[Bytes]) -> Result<usize, String> {
+    let source = || stream::iter(chunks.iter().cloned().map(Ok::<Bytes, std::io::Error>));
+    let (events, _) = match decoder {
+        Decoder::Ours => drain(
+            llm_core::sse::EventStream::new(stream::iter(
+                chunks.iter().cloned().map(Ok::<Bytes, llm_core::Error>),
+            )),
+            |e: &llm_core::sse::Event| e.data().len(),
+        )?,
+        Decoder::EventsourceStream => drain(
+            eventsource_stream::EventStream::new(source()),
+            |e: &eventsource_stream::Event| e.data.len(),
+        )?,
+        Decoder::Sseer => drain(sseer::EventStream::new(source()), |e: &sseer::event::Event| {
+            e.data.len()
+        })?,
+        Decoder::MemchrCeiling => {
+            let lines: usize = chunks
+                .iter()
+                .map(|c| memchr::memchr_iter(b'\n', black_box(c)).count())
+                .sum();
+            (lines / 2, 0)
+        }
+    };
+    Ok(events)
+}
+
+/// Runs the section: every input x chunking x decoder, `reps` timed repetitions each
+/// (after one untimed warm-up), over about `target_bytes` of input per repetition.
+///
+/// # Errors
+/// When a decoder fails or counts a different number of events than expected.
+pub fn run(target_bytes: usize, reps: usize) -> Result<Vec<Row>, String> {
+    let mut rows = Vec::new();
+    for input in inputs() {
+        let count = target_bytes.div_ceil(input.event.len()).max(4);
+        let body = Bytes::from(input.event.repeat(count));
+        for chunking in Chunking::ALL {
+            let chunks = chunking.split(&body, input.event.len());
+            let mut throughput = Vec::new();
+            for decoder in Decoder::ALL {
+                let events = run_once(decoder, &chunks)?;
+                if events != count {
+                    return Err(format!(
+                        "{} decoded {events} events of {} ({}, {}), expected {count}",
+                        decoder.name(),
+                        input.name,
+                        chunking.name(),
+                        body.len()
+                    ));
+                }
+                let mut samples = Vec::with_capacity(reps);
+                for _ in 0..reps {
+                    let start = Instant::now();
+                    black_box(run_once(decoder, &chunks)?);
+                    samples.push(body.len() as f64 / start.elapsed().as_secs_f64());
+                }
+                throughput.push((decoder, Summary::of(&samples)));
+            }
+            rows.push(Row {
+                input: input.name,
+                chunking: chunking.name(),
+                chunking_kind: chunking,
+                bytes: body.len(),
+                events: count,
+                throughput,
+            });
+        }
+    }
+    Ok(rows)
+}
