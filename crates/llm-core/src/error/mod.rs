@@ -147,18 +147,19 @@ impl Error {
 
     /// Classifies a `reqwest` error (connect, timeout, body read) keeping it as the source.
     pub(crate) fn from_reqwest(err: reqwest::Error) -> Self {
+        // `reqwest` reports a response body that breaks mid-read (reset, EOF before
+        // `Content-Length`) as a *decode* error; this crate never lets `reqwest` decode
+        // JSON, so for us it is a broken connection (retryable), not a bad body.
         let kind = if err.is_timeout() {
             ErrorKind::Timeout
         } else if err.is_builder() {
             ErrorKind::InvalidRequest
-        } else if err.is_decode() {
-            ErrorKind::Decode
         } else {
             ErrorKind::Connection
         };
         let message = if err.is_connect() {
             "could not connect"
-        } else if err.is_body() {
+        } else if err.is_body() || err.is_decode() {
             "the connection broke while reading the response body"
         } else if err.is_timeout() {
             "the request timed out"
