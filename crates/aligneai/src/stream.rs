@@ -55,6 +55,7 @@ enum State {
 }
 
 /// What one SSE event means.
+#[derive(Debug)]
 enum Mapped {
     Chunk(ChatCompletionChunk),
     Skip,

@@ -117,16 +117,27 @@ async fn concurrency_bounds_requests_in_flight() {
                 .set_delay(Duration::from_millis(100))
         }
     }
-    Mock::given(method("POST")).respond_with(Slow).expect(6).mount(&server).await;
+    Mock::given(method("POST"))
+        .respond_with(Slow)
+        .expect(6)
+        .mount(&server)
+        .await;
     let (client, _) = client(&server);
     let started = Instant::now();
     let response = client
         .embeddings()
-        .create_batched(EmbeddingRequest::new(texts(12)), BatchOptions::new().batch_size(2).concurrency(2))
+        .create_batched(
+            EmbeddingRequest::new(texts(12)),
+            BatchOptions::new().batch_size(2).concurrency(2),
+        )
         .await
         .unwrap();
     assert_eq!(response.len(), 12);
-    assert!(started.elapsed() >= Duration::from_millis(300), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_millis(300),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 #[tokio::test]
@@ -144,7 +155,10 @@ async fn a_413_batch_is_split_in_halves_until_it_fits() {
     let inputs = texts(8);
     let response = client
         .embeddings()
-        .create_batched(EmbeddingRequest::new(inputs.clone()), BatchOptions::new().batch_size(8))
+        .create_batched(
+            EmbeddingRequest::new(inputs.clone()),
+            BatchOptions::new().batch_size(8),
+        )
         .await
         .unwrap();
     let expected: Vec<Vec<f32>> = inputs.iter().map(|t| vector_for(t)).collect();
@@ -165,21 +179,35 @@ async fn a_413_batch_is_split_in_halves_until_it_fits() {
 async fn a_400_or_422_saying_batch_too_large_is_split_too() {
     for (status, body) in [
         (400, json!({"error": "Batch too large: at most 3 inputs"})),
-        (422, json!({"message": "Validation error", "errors": {"inputs": ["Too many inputs."]}})),
+        (
+            422,
+            json!({"message": "Validation error", "errors": {"inputs": ["Too many inputs."]}}),
+        ),
     ] {
         let server = MockServer::start().await;
         Mock::given(method("POST"))
-            .respond_with(Limit { max: 3, status, body })
+            .respond_with(Limit {
+                max: 3,
+                status,
+                body,
+            })
             .mount(&server)
             .await;
         let (client, _) = client(&server);
         let response = client
             .embeddings()
-            .create_batched(EmbeddingRequest::new(texts(6)), BatchOptions::new().batch_size(6))
+            .create_batched(
+                EmbeddingRequest::new(texts(6)),
+                BatchOptions::new().batch_size(6),
+            )
             .await
             .unwrap();
         assert_eq!(response.len(), 6);
-        assert_eq!(server.received_requests().await.unwrap().len(), 3, "status {status}");
+        assert_eq!(
+            server.received_requests().await.unwrap().len(),
+            3,
+            "status {status}"
+        );
     }
 }
 
@@ -199,7 +227,10 @@ async fn a_single_input_still_too_large_reports_its_index() {
     inputs[2] = "poison".to_owned();
     let err = client
         .embeddings()
-        .create_batched(EmbeddingRequest::new(inputs), BatchOptions::new().batch_size(4))
+        .create_batched(
+            EmbeddingRequest::new(inputs),
+            BatchOptions::new().batch_size(4),
+        )
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::PayloadTooLarge);
@@ -207,7 +238,10 @@ async fn a_single_input_still_too_large_reports_its_index() {
     assert!(err.to_string().contains("inputs 2..3"), "{err}");
     let batch = BatchError::find(&err).unwrap();
     assert_eq!(batch.failed_inputs(), 2..3);
-    assert_eq!(batch.error().api_message(), Some("Request Entity Too Large"));
+    assert_eq!(
+        batch.error().api_message(),
+        Some("Request Entity Too Large")
+    );
     // 4 -> 413, [0,1] ok, [2,3] -> 413, [2] -> 413 (stop).
     assert_eq!(server.received_requests().await.unwrap().len(), 4);
 }
@@ -277,7 +311,10 @@ async fn a_batch_with_a_wrong_vector_count_is_a_decode_error_with_range() {
     let (client, _) = client(&server);
     let err = client
         .embeddings()
-        .create_batched(EmbeddingRequest::new(texts(2)), BatchOptions::new().batch_size(2))
+        .create_batched(
+            EmbeddingRequest::new(texts(2)),
+            BatchOptions::new().batch_size(2),
+        )
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Decode);
@@ -288,7 +325,10 @@ async fn a_batch_with_a_wrong_vector_count_is_a_decode_error_with_range() {
 async fn zero_batch_size_or_concurrency_is_invalid() {
     let server = MockServer::start().await;
     let (client, _) = client(&server);
-    for options in [BatchOptions::new().batch_size(0), BatchOptions::new().concurrency(0)] {
+    for options in [
+        BatchOptions::new().batch_size(0),
+        BatchOptions::new().concurrency(0),
+    ] {
         let err = client
             .embeddings()
             .create_batched(EmbeddingRequest::new("a"), options)

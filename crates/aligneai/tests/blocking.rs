@@ -58,15 +58,23 @@ fn embeddings_create_and_batched() {
             .and(path("/v1/embeddings"))
             .and(header("API-Key", KEY))
             .and(header("Workspace-ID", "ws-b"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(data_body(&[vec![1.0], vec![2.0]])))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(data_body(&[vec![1.0], vec![2.0]])),
+            )
             .expect(3),
     );
     let (client, _) = server.client();
-    let response = client.embeddings().create(EmbeddingRequest::new(["a", "b"])).unwrap();
+    let response = client
+        .embeddings()
+        .create(EmbeddingRequest::new(["a", "b"]))
+        .unwrap();
     assert_eq!(response.into_vectors(), [vec![1.0], vec![2.0]]);
     let response = client
         .embeddings()
-        .create_batched(EmbeddingRequest::new(["a", "b", "c", "d"]), BatchOptions::new().batch_size(2))
+        .create_batched(
+            EmbeddingRequest::new(["a", "b", "c", "d"]),
+            BatchOptions::new().batch_size(2),
+        )
         .unwrap();
     assert_eq!(response.len(), 4);
     assert_eq!(response.data[3].index, 3);
@@ -79,7 +87,9 @@ fn chat_create_stream_models_and_ping() {
     server.mount(
         Mock::given(method("POST"))
             .and(path("/v1/chat/completions"))
-            .and(wiremock::matchers::body_partial_json(json!({"stream": false})))
+            .and(wiremock::matchers::body_partial_json(
+                json!({"stream": false}),
+            ))
             .respond_with(ResponseTemplate::new(200).set_body_json(completion_body("Hello"))),
     );
     let sse = "data: {\"choices\":[{\"delta\":{\"content\":\"He\"}}]}\n\n\
@@ -88,13 +98,17 @@ fn chat_create_stream_models_and_ping() {
     server.mount(
         Mock::given(method("POST"))
             .and(path("/v1/chat/completions"))
-            .and(wiremock::matchers::body_partial_json(json!({"stream": true})))
+            .and(wiremock::matchers::body_partial_json(
+                json!({"stream": true}),
+            ))
             .respond_with(ResponseTemplate::new(200).set_body_raw(sse, "text/event-stream")),
     );
     server.mount(
         Mock::given(method("GET"))
             .and(path("/v1/models"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [{"id": "m1"}]}))),
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(json!({"data": [{"id": "m1"}]})),
+            ),
     );
     server.mount(
         Mock::given(method("GET"))
@@ -118,9 +132,16 @@ fn chat_create_stream_models_and_ping() {
         .collect::<Result<_, _>>()
         .unwrap();
     assert_eq!(text, ["He", "y"]);
-    let completion = completions.create_stream(request()).unwrap().collect_completion().unwrap();
+    let completion = completions
+        .create_stream(request())
+        .unwrap()
+        .collect_completion()
+        .unwrap();
     assert_eq!(completion.text(), Some("Hey"));
-    assert_eq!(client.models().list().unwrap().ids().collect::<Vec<_>>(), ["m1"]);
+    assert_eq!(
+        client.models().list().unwrap().ids().collect::<Vec<_>>(),
+        ["m1"]
+    );
     client.ping().unwrap();
 }
 
@@ -136,25 +157,30 @@ fn errors_and_retries_behave_as_async() {
     server.mount(
         Mock::given(method("GET"))
             .and(path("/v1/models"))
-            .respond_with(ResponseTemplate::new(401).set_body_json(json!({"error": "Unauthenticated"})))
+            .respond_with(
+                ResponseTemplate::new(401).set_body_json(json!({"error": "Unauthenticated"})),
+            )
             .expect(1),
     );
     let (client, sleep) = server.client();
     assert_eq!(client.ping().unwrap_err().kind(), ErrorKind::InternalServer);
     assert_eq!(sleep.delays().len(), 2);
-    assert_eq!(client.models().list().unwrap_err().kind(), ErrorKind::Authentication);
+    assert_eq!(
+        client.models().list().unwrap_err().kind(),
+        ErrorKind::Authentication
+    );
     server.verify();
 }
 
 #[test]
 fn a_broken_stream_yields_an_error_then_ends() {
     let server = Server::start();
-    server.mount(
-        Mock::given(method("POST")).respond_with(
-            ResponseTemplate::new(200)
-                .set_body_raw("data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\ndata: {bad\n\n", "text/event-stream"),
+    server.mount(Mock::given(method("POST")).respond_with(
+        ResponseTemplate::new(200).set_body_raw(
+            "data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\ndata: {bad\n\n",
+            "text/event-stream",
         ),
-    );
+    ));
     let (client, _) = server.client();
     let mut chunks = client
         .chat()
@@ -162,7 +188,10 @@ fn a_broken_stream_yields_an_error_then_ends() {
         .create_stream(ChatCompletionRequest::new("m", [ChatMessage::user("Hi")]))
         .unwrap();
     assert_eq!(chunks.next().unwrap().unwrap().text(), Some("a"));
-    assert_eq!(chunks.next().unwrap().unwrap_err().kind(), ErrorKind::Decode);
+    assert_eq!(
+        chunks.next().unwrap().unwrap_err().kind(),
+        ErrorKind::Decode
+    );
     assert!(chunks.next().is_none());
 }
 
@@ -170,7 +199,10 @@ fn a_broken_stream_yields_an_error_then_ends() {
 fn inside_an_async_runtime_it_returns_an_error_instead_of_panicking() {
     let server = Server::start();
     let (client, _) = server.client();
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     runtime.block_on(async move {
         let err = client.ping().unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Unsupported);

@@ -4,9 +4,7 @@
 
 mod support;
 
-use aligneai::{
-    ChatCompletionRequest, ChatMessage, ErrorKind, FinishReason, RequestOptions, Role,
-};
+use aligneai::{ChatCompletionRequest, ChatMessage, ErrorKind, FinishReason, RequestOptions, Role};
 use futures_util::{StreamExt, TryStreamExt};
 use serde_json::json;
 use support::{client, completion_body};
@@ -71,7 +69,10 @@ async fn create_sends_openai_style_body_and_reads_the_completion() {
     assert_eq!(completion.text(), Some("Hello!"));
     assert_eq!(completion.id, "chatcmpl-1");
     assert_eq!(completion.choices[0].message.role, Role::Assistant);
-    assert_eq!(completion.choices[0].finish_reason, Some(FinishReason::Stop));
+    assert_eq!(
+        completion.choices[0].finish_reason,
+        Some(FinishReason::Stop)
+    );
     assert_eq!(completion.usage.unwrap().total_tokens, Some(7));
 }
 
@@ -89,22 +90,42 @@ async fn create_tolerates_missing_and_unknown_fields() {
     let completion = client.chat().completions().create(request()).await.unwrap();
     assert_eq!(completion.id, "");
     assert!(completion.usage.is_none());
-    assert_eq!(completion.choices[0].message.role, Role::Other("critic".into()));
-    assert_eq!(completion.choices[0].finish_reason, Some(FinishReason::Other("eos".into())));
+    assert_eq!(
+        completion.choices[0].message.role,
+        Role::Other("critic".into())
+    );
+    assert_eq!(
+        completion.choices[0].finish_reason,
+        Some(FinishReason::Other("eos".into()))
+    );
 }
 
 #[tokio::test]
 async fn invalid_chat_requests_are_rejected_before_sending() {
     let server = MockServer::start().await;
-    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).expect(0).mount(&server).await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(0)
+        .mount(&server)
+        .await;
     let (client, _) = client(&server);
     for bad in [
         ChatCompletionRequest::new(" ", [ChatMessage::user("x")]),
         ChatCompletionRequest::new("m", []),
     ] {
-        let err = client.chat().completions().create(bad.clone()).await.unwrap_err();
+        let err = client
+            .chat()
+            .completions()
+            .create(bad.clone())
+            .await
+            .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidRequest);
-        let err = client.chat().completions().create_stream(bad).await.unwrap_err();
+        let err = client
+            .chat()
+            .completions()
+            .create_stream(bad)
+            .await
+            .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidRequest);
     }
     server.verify().await;
@@ -124,13 +145,20 @@ async fn sse_stream_with_done_sends_stream_true_and_keeps_finish_only_chunk() {
     ) + "data: {\"after\": \"done is ignored\"}\n\n";
     Mock::given(method("POST"))
         .and(path("/v1/chat/completions"))
-        .and(wiremock::matchers::body_partial_json(json!({"stream": true})))
+        .and(wiremock::matchers::body_partial_json(
+            json!({"stream": true}),
+        ))
         .respond_with(ResponseTemplate::new(200).set_body_raw(body, "text/event-stream"))
         .expect(1)
         .mount(&server)
         .await;
     let (client, _) = client(&server);
-    let stream = client.chat().completions().create_stream(request()).await.unwrap();
+    let stream = client
+        .chat()
+        .completions()
+        .create_stream(request())
+        .await
+        .unwrap();
     let chunks: Vec<_> = stream.try_collect().await.unwrap();
     assert_eq!(chunks.len(), 4);
     assert_eq!(chunks[0].choices[0].delta.role, Some(Role::Assistant));
@@ -143,14 +171,25 @@ async fn sse_stream_with_done_sends_stream_true_and_keeps_finish_only_chunk() {
 async fn sse_stream_without_done_ends_cleanly_and_collects() {
     let server = MockServer::start().await;
     let body = ": keep-alive comment\r\n\r\nevent: ping\r\ndata: {}\r\n\r\n".to_owned()
-        + &sse(&[delta(Some("A"), None), delta(Some("B"), Some("length"))], false);
+        + &sse(
+            &[delta(Some("A"), None), delta(Some("B"), Some("length"))],
+            false,
+        );
     stream_answer(&server, &body, "text/event-stream; charset=utf-8").await;
     let (client, _) = client(&server);
-    let stream = client.chat().completions().create_stream(request()).await.unwrap();
+    let stream = client
+        .chat()
+        .completions()
+        .create_stream(request())
+        .await
+        .unwrap();
     let completion = stream.collect_completion().await.unwrap();
     // The `ping` event's `{}` is a chunk without choices; it adds nothing.
     assert_eq!(completion.text(), Some("AB"));
-    assert_eq!(completion.choices[0].finish_reason, Some(FinishReason::Length));
+    assert_eq!(
+        completion.choices[0].finish_reason,
+        Some(FinishReason::Length)
+    );
     assert_eq!(completion.model.as_deref(), Some("m"));
 }
 
@@ -176,10 +215,17 @@ async fn chunks_with_message_instead_of_delta_are_accepted() {
 #[tokio::test]
 async fn a_malformed_chunk_is_a_decode_error_item_then_the_end() {
     let server = MockServer::start().await;
-    let body = sse(&[delta(Some("ok"), None)], false) + "data: {\"choices\": [oops\n\n" + &sse(&[delta(Some("late"), None)], true);
+    let body = sse(&[delta(Some("ok"), None)], false)
+        + "data: {\"choices\": [oops\n\n"
+        + &sse(&[delta(Some("late"), None)], true);
     stream_answer(&server, &body, "text/event-stream").await;
     let (client, _) = client(&server);
-    let mut stream = client.chat().completions().create_stream(request()).await.unwrap();
+    let mut stream = client
+        .chat()
+        .completions()
+        .create_stream(request())
+        .await
+        .unwrap();
     assert_eq!(stream.next().await.unwrap().unwrap().text(), Some("ok"));
     let err = stream.next().await.unwrap().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Decode);
@@ -189,7 +235,8 @@ async fn a_malformed_chunk_is_a_decode_error_item_then_the_end() {
 #[tokio::test]
 async fn an_error_event_is_an_error_item() {
     let server = MockServer::start().await;
-    let body = sse(&[delta(Some("a"), None)], false) + "data: {\"error\": {\"message\": \"model overloaded\"}}\n\n";
+    let body = sse(&[delta(Some("a"), None)], false)
+        + "data: {\"error\": {\"message\": \"model overloaded\"}}\n\n";
     stream_answer(&server, &body, "text/event-stream").await;
     let (client, _) = client(&server);
     let err = client
@@ -208,10 +255,16 @@ async fn an_error_event_is_an_error_item() {
 #[tokio::test]
 async fn a_body_cut_mid_event_is_an_error_not_a_clean_end() {
     let server = MockServer::start().await;
-    let body = sse(&[delta(Some("a"), None)], false) + "data: {\"choices\": [{\"delta\": {\"content\": \"b";
+    let body = sse(&[delta(Some("a"), None)], false)
+        + "data: {\"choices\": [{\"delta\": {\"content\": \"b";
     stream_answer(&server, &body, "text/event-stream").await;
     let (client, _) = client(&server);
-    let mut stream = client.chat().completions().create_stream(request()).await.unwrap();
+    let mut stream = client
+        .chat()
+        .completions()
+        .create_stream(request())
+        .await
+        .unwrap();
     assert_eq!(stream.next().await.unwrap().unwrap().text(), Some("a"));
     let err = stream.next().await.unwrap().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Stream);
@@ -234,7 +287,11 @@ async fn truncating_server(first_event: &'static str) -> String {
             if let Some(head_end) = text.find("\r\n\r\n") {
                 let length: usize = text[..head_end]
                     .lines()
-                    .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().unwrap()))
+                    .find_map(|l| {
+                        l.to_ascii_lowercase()
+                            .strip_prefix("content-length:")
+                            .map(|v| v.trim().parse().unwrap())
+                    })
                     .unwrap_or(0);
                 if request.len() >= head_end + 4 + length {
                     break;
@@ -244,7 +301,8 @@ async fn truncating_server(first_event: &'static str) -> String {
                 break;
             }
         }
-        let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncontent-length: 10000\r\n\r\n";
+        let head =
+            "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncontent-length: 10000\r\n\r\n";
         socket.write_all(head.as_bytes()).await.unwrap();
         socket.write_all(first_event.as_bytes()).await.unwrap();
         socket.flush().await.unwrap();
@@ -255,16 +313,29 @@ async fn truncating_server(first_event: &'static str) -> String {
 
 #[tokio::test]
 async fn a_reset_connection_is_an_error_item() {
-    let base = truncating_server("data: {\"choices\":[{\"delta\":{\"content\":\"Hi\"}}]}\n\n").await;
-    let client = aligneai::AligneAI::builder().api_key("k").base_url(base).build().unwrap();
-    let mut stream = client.chat().completions().create_stream(request()).await.unwrap();
+    let base =
+        truncating_server("data: {\"choices\":[{\"delta\":{\"content\":\"Hi\"}}]}\n\n").await;
+    let client = aligneai::AligneAI::builder()
+        .api_key("k")
+        .base_url(base)
+        .build()
+        .unwrap();
+    let mut stream = client
+        .chat()
+        .completions()
+        .create_stream(request())
+        .await
+        .unwrap();
     assert_eq!(stream.next().await.unwrap().unwrap().text(), Some("Hi"));
     let err = stream.next().await.unwrap().unwrap_err();
     // llm-core currently classifies reqwest's "incomplete body" (hyper IncompleteBody) as
     // Decode; Connection would be more accurate. What matters here: an Err item, never a
     // clean end.
     assert!(
-        matches!(err.kind(), ErrorKind::Connection | ErrorKind::Stream | ErrorKind::Decode),
+        matches!(
+            err.kind(),
+            ErrorKind::Connection | ErrorKind::Stream | ErrorKind::Decode
+        ),
         "{err:?}"
     );
     assert!(stream.next().await.is_none());
@@ -273,7 +344,12 @@ async fn a_reset_connection_is_an_error_item() {
 #[tokio::test]
 async fn a_text_plain_stream_is_read_as_raw_text() {
     let server = MockServer::start().await;
-    stream_answer(&server, "Hello from raw text, ünïcode ✓", "text/plain; charset=utf-8").await;
+    stream_answer(
+        &server,
+        "Hello from raw text, ünïcode ✓",
+        "text/plain; charset=utf-8",
+    )
+    .await;
     let (client, _) = client(&server);
     let chunks: Vec<_> = client
         .chat()
@@ -306,7 +382,12 @@ async fn a_text_plain_stream_is_read_as_raw_text() {
 async fn a_json_answer_to_a_stream_request_is_one_chunk() {
     for content_type in ["application/json", "application/octet-stream"] {
         let server = MockServer::start().await;
-        stream_answer(&server, &completion_body("Whole answer").to_string(), content_type).await;
+        stream_answer(
+            &server,
+            &completion_body("Whole answer").to_string(),
+            content_type,
+        )
+        .await;
         let (client, _) = client(&server);
         let chunks: Vec<_> = client
             .chat()

@@ -38,7 +38,11 @@ async fn sends_key_user_agent_and_json_headers_without_workspace_by_default() {
         .mount(&server)
         .await;
     let (client, _) = client(&server);
-    client.embeddings().create(EmbeddingRequest::new("a")).await.unwrap();
+    client
+        .embeddings()
+        .create(EmbeddingRequest::new("a"))
+        .await
+        .unwrap();
     server.verify().await;
     let requests = server.received_requests().await.unwrap();
     assert!(requests[0].headers.get("workspace-id").is_none());
@@ -119,7 +123,11 @@ async fn base_url_with_or_without_trailing_slash() {
             .build()
             .unwrap();
         assert_eq!(client.base_url(), format!("{}/v1/", server.uri()));
-        client.embeddings().create(EmbeddingRequest::new("a")).await.unwrap();
+        client
+            .embeddings()
+            .create(EmbeddingRequest::new("a"))
+            .await
+            .unwrap();
     }
 }
 
@@ -142,7 +150,8 @@ async fn ping_maps_401() {
     Mock::given(method("GET"))
         .and(path("/v1/ping"))
         .respond_with(
-            ResponseTemplate::new(401).set_body_json(serde_json::json!({"error": "Unauthenticated"})),
+            ResponseTemplate::new(401)
+                .set_body_json(serde_json::json!({"error": "Unauthenticated"})),
         )
         .expect(1)
         .mount(&server)
@@ -161,7 +170,10 @@ fn missing_or_blank_key_names_the_env_var() {
         assert_eq!(err.env_var(), Some("ALIGNEAI_API_KEY"));
         assert!(err.to_string().contains("ALIGNEAI_API_KEY"));
     }
-    assert_eq!(AligneAI::new("").unwrap_err().kind(), ErrorKind::MissingCredential);
+    assert_eq!(
+        AligneAI::new("").unwrap_err().kind(),
+        ErrorKind::MissingCredential
+    );
 }
 
 #[test]
@@ -182,7 +194,6 @@ fn debug_never_shows_the_key_and_client_is_send_sync_clone() {
 
 #[tokio::test]
 async fn from_env_reads_the_three_variables_and_explicit_values_win() {
-    let _guard = ENV_LOCK.lock().unwrap_or_else(|e| e.into_inner());
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/v1/ping"))
@@ -201,6 +212,8 @@ async fn from_env_reads_the_three_variables_and_explicit_values_win() {
         .mount(&server)
         .await;
 
+    // The environment is touched only while the lock is held, and no await happens then.
+    let guard = ENV_LOCK.lock().unwrap_or_else(|e| e.into_inner());
     std::env::set_var("ALIGNEAI_API_KEY", "env-key");
     std::env::set_var("ALIGNEAI_BASE_URL", format!("{}/v1", server.uri()));
     std::env::set_var("ALIGNEAI_WORKSPACE_ID", "env-ws");
@@ -222,6 +235,7 @@ async fn from_env_reads_the_three_variables_and_explicit_values_win() {
     std::env::remove_var("ALIGNEAI_WORKSPACE_ID");
     let missing = AligneAI::from_env();
     let not_read = AligneAI::builder().api_key("k").build().unwrap();
+    drop(guard);
 
     let from_env = from_env.unwrap();
     assert_eq!(from_env.workspace_id(), Some("env-ws"));

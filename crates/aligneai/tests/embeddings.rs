@@ -26,7 +26,9 @@ async fn sends_all_fields_and_reads_data_model_usage() {
             "inputs": ["alpha", "beta"], "model": "nomic-embed-v1.5",
             "dimensions": 64, "encoding_format": "float"
         })))
-        .respond_with(ResponseTemplate::new(200).set_body_json(data_body(&[vec![0.5, 1.0], vec![2.0, -1.5]])))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(data_body(&[vec![0.5, 1.0], vec![2.0, -1.5]])),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -41,7 +43,10 @@ async fn sends_all_fields_and_reads_data_model_usage() {
     assert_eq!(response.data[1].embedding, [2.0, -1.5]);
     assert_eq!(response.model.as_deref(), Some("nomic-embed-v1.5"));
     let usage = response.usage.unwrap();
-    assert_eq!((usage.prompt_tokens, usage.total_tokens), (Some(3), Some(3)));
+    assert_eq!(
+        (usage.prompt_tokens, usage.total_tokens),
+        (Some(3), Some(3))
+    );
 }
 
 #[tokio::test]
@@ -55,7 +60,11 @@ async fn single_string_input_and_minimal_body() {
         .mount(&server)
         .await;
     let (client, _) = client(&server);
-    let response = client.embeddings().create(EmbeddingRequest::new("only one")).await.unwrap();
+    let response = client
+        .embeddings()
+        .create(EmbeddingRequest::new("only one"))
+        .await
+        .unwrap();
     assert_eq!(response.into_vectors(), [vec![1.0, 2.0, 3.0]]);
 }
 
@@ -72,7 +81,11 @@ async fn data_out_of_order_is_sorted_by_index() {
     )
     .await;
     let (client, _) = client(&server);
-    let response = client.embeddings().create(EmbeddingRequest::new(["a", "b", "c"])).await.unwrap();
+    let response = client
+        .embeddings()
+        .create(EmbeddingRequest::new(["a", "b", "c"]))
+        .await
+        .unwrap();
     assert_eq!(response.into_vectors(), [vec![0.0], vec![1.0], vec![2.0]]);
 }
 
@@ -86,8 +99,16 @@ async fn embeddings_key_shape_and_bare_array_shape() {
         let server = MockServer::start().await;
         answer(&server, body.clone()).await;
         let (client, _) = client(&server);
-        let response = client.embeddings().create(EmbeddingRequest::new(["a", "b"])).await.unwrap();
-        assert_eq!(response.vectors().collect::<Vec<_>>(), [&[1.0][..], &[2.0][..]], "{body}");
+        let response = client
+            .embeddings()
+            .create(EmbeddingRequest::new(["a", "b"]))
+            .await
+            .unwrap();
+        assert_eq!(
+            response.vectors().collect::<Vec<_>>(),
+            [&[1.0][..], &[2.0][..]],
+            "{body}"
+        );
     }
 }
 
@@ -98,7 +119,9 @@ async fn base64_is_requested_and_decoded_little_endian() {
     let v1 = [f32::MAX, 0.0, 1e-7];
     Mock::given(method("POST"))
         .and(path("/v1/embeddings"))
-        .and(body_json(json!({"inputs": ["x", "y"], "encoding_format": "base64"})))
+        .and(body_json(
+            json!({"inputs": ["x", "y"], "encoding_format": "base64"}),
+        ))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [
             {"object": "embedding", "index": 1, "embedding": b64(&v1)},
             {"object": "embedding", "index": 0, "embedding": b64(&v0)}
@@ -118,7 +141,11 @@ async fn base64_in_embeddings_and_bare_shapes() {
         let server = MockServer::start().await;
         answer(&server, body).await;
         let (client, _) = client(&server);
-        let response = client.embeddings().create(EmbeddingRequest::new("a")).await.unwrap();
+        let response = client
+            .embeddings()
+            .create(EmbeddingRequest::new("a"))
+            .await
+            .unwrap();
         assert_eq!(response.into_vectors(), [vec![1.5]]);
     }
 }
@@ -130,7 +157,11 @@ async fn base64_with_a_partial_float_is_a_decode_error() {
     let odd = base64::engine::general_purpose::STANDARD.encode([0u8, 0, 128, 63, 1, 2]);
     answer(&server, json!({"data": [{"embedding": odd, "index": 0}]})).await;
     let (client, _) = client(&server);
-    let err = client.embeddings().create(EmbeddingRequest::new("a")).await.unwrap_err();
+    let err = client
+        .embeddings()
+        .create(EmbeddingRequest::new("a"))
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Decode);
     assert_eq!(err.status(), Some(200));
     assert!(err.to_string().contains("vector 0"), "{err}");
@@ -152,11 +183,20 @@ async fn vector_count_mismatch_is_a_decode_error() {
 
 #[tokio::test]
 async fn unknown_shapes_and_bad_json_are_decode_errors() {
-    for body in [json!({"vectors": [[1.0]]}), json!({"data": [{"index": 0}]}), json!({"data": [[1, "x"]]}), json!("nope")] {
+    for body in [
+        json!({"vectors": [[1.0]]}),
+        json!({"data": [{"index": 0}]}),
+        json!({"data": [[1, "x"]]}),
+        json!("nope"),
+    ] {
         let server = MockServer::start().await;
         answer(&server, body.clone()).await;
         let (client, _) = client(&server);
-        let err = client.embeddings().create(EmbeddingRequest::new("a")).await.unwrap_err();
+        let err = client
+            .embeddings()
+            .create(EmbeddingRequest::new("a"))
+            .await
+            .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Decode, "{body}");
     }
     let server = MockServer::start().await;
@@ -165,7 +205,11 @@ async fn unknown_shapes_and_bad_json_are_decode_errors() {
         .mount(&server)
         .await;
     let (client, _) = client(&server);
-    let err = client.embeddings().create(EmbeddingRequest::new("a")).await.unwrap_err();
+    let err = client
+        .embeddings()
+        .create(EmbeddingRequest::new("a"))
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Decode);
 }
 
@@ -178,14 +222,22 @@ async fn forced_response_format_rejects_other_shapes() {
         .embeddings_response_format(EmbeddingsResponseFormat::Data)
         .build()
         .unwrap();
-    let err = forced.embeddings().create(EmbeddingRequest::new("a")).await.unwrap_err();
+    let err = forced
+        .embeddings()
+        .create(EmbeddingRequest::new("a"))
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Decode);
     assert!(err.to_string().contains("`data`"), "{err}");
     let matching = support::builder(&server, &sleep)
         .embeddings_response_format(EmbeddingsResponseFormat::Embeddings)
         .build()
         .unwrap();
-    assert!(matching.embeddings().create(EmbeddingRequest::new("a")).await.is_ok());
+    assert!(matching
+        .embeddings()
+        .create(EmbeddingRequest::new("a"))
+        .await
+        .is_ok());
 }
 
 #[tokio::test]
@@ -204,7 +256,11 @@ async fn invalid_requests_are_rejected_before_sending() {
         (EmbeddingRequest::new("ok").model(" "), "model"),
     ];
     for (request, needle) in cases {
-        let err = client.embeddings().create(request.clone()).await.unwrap_err();
+        let err = client
+            .embeddings()
+            .create(request.clone())
+            .await
+            .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidRequest);
         assert!(err.to_string().contains(needle), "{err}");
         let err = client

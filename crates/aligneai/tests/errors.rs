@@ -12,27 +12,77 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 fn cases() -> Vec<(u16, Value, ErrorKind)> {
     vec![
         (400, json!({"error": "Bad request"}), ErrorKind::BadRequest),
-        (401, json!({"error": "Unauthenticated"}), ErrorKind::Authentication),
-        (403, json!({"error": "Forbidden"}), ErrorKind::PermissionDenied),
-        (403, json!({"error": "Subscription amount limit has been reached"}), ErrorKind::QuotaExceeded),
+        (
+            401,
+            json!({"error": "Unauthenticated"}),
+            ErrorKind::Authentication,
+        ),
+        (
+            403,
+            json!({"error": "Forbidden"}),
+            ErrorKind::PermissionDenied,
+        ),
+        (
+            403,
+            json!({"error": "Subscription amount limit has been reached"}),
+            ErrorKind::QuotaExceeded,
+        ),
         (404, json!({"error": "Not found"}), ErrorKind::NotFound),
-        (408, json!({"error": "Request timeout"}), ErrorKind::RequestTimeout),
+        (
+            408,
+            json!({"error": "Request timeout"}),
+            ErrorKind::RequestTimeout,
+        ),
         (409, json!({"error": "Conflict"}), ErrorKind::Conflict),
-        (413, json!({"error": "Request Entity Too Large"}), ErrorKind::PayloadTooLarge),
-        (422, json!({"message": "Validation error", "errors": {"inputs": ["The inputs field is required."]}}), ErrorKind::UnprocessableEntity),
-        (429, json!({"error": {"message": "Slow down", "type": "rate_limit"}}), ErrorKind::RateLimit),
+        (
+            413,
+            json!({"error": "Request Entity Too Large"}),
+            ErrorKind::PayloadTooLarge,
+        ),
+        (
+            422,
+            json!({"message": "Validation error", "errors": {"inputs": ["The inputs field is required."]}}),
+            ErrorKind::UnprocessableEntity,
+        ),
+        (
+            429,
+            json!({"error": {"message": "Slow down", "type": "rate_limit"}}),
+            ErrorKind::RateLimit,
+        ),
         (500, json!({"error": "Internal"}), ErrorKind::InternalServer),
-        (502, json!({"error": "Bad gateway"}), ErrorKind::InternalServer),
-        (503, json!({"error": "Unavailable"}), ErrorKind::InternalServer),
+        (
+            502,
+            json!({"error": "Bad gateway"}),
+            ErrorKind::InternalServer,
+        ),
+        (
+            503,
+            json!({"error": "Unavailable"}),
+            ErrorKind::InternalServer,
+        ),
     ]
 }
 
 async fn call_every_endpoint(client: &AligneAI) -> Vec<Error> {
     let chat = || ChatCompletionRequest::new("m", [ChatMessage::user("hi")]);
     vec![
-        client.embeddings().create(EmbeddingRequest::new("a")).await.unwrap_err(),
-        client.chat().completions().create(chat()).await.unwrap_err(),
-        client.chat().completions().create_stream(chat()).await.unwrap_err(),
+        client
+            .embeddings()
+            .create(EmbeddingRequest::new("a"))
+            .await
+            .unwrap_err(),
+        client
+            .chat()
+            .completions()
+            .create(chat())
+            .await
+            .unwrap_err(),
+        client
+            .chat()
+            .completions()
+            .create_stream(chat())
+            .await
+            .unwrap_err(),
         client.models().list().await.unwrap_err(),
         client.ping().await.unwrap_err(),
     ]
@@ -51,7 +101,10 @@ async fn every_status_maps_to_its_kind_on_every_endpoint() {
             .mount(&server)
             .await;
         let sleep = RecordingSleep::default();
-        let client = support::builder(&server, &sleep).max_retries(0).build().unwrap();
+        let client = support::builder(&server, &sleep)
+            .max_retries(0)
+            .build()
+            .unwrap();
         for err in call_every_endpoint(&client).await {
             assert_eq!(err.kind(), kind, "{status} {body}: {err}");
             assert_eq!(err.status(), Some(status));
@@ -83,7 +136,10 @@ async fn error_details_are_kept() {
         ["The dimensions field must be between 1 and 4096."]
     );
     assert!(err.raw_body().unwrap().contains("4096"));
-    assert_eq!(err.to_string(), "unprocessable entity (HTTP 422): Validation error");
+    assert_eq!(
+        err.to_string(),
+        "unprocessable entity (HTTP 422): Validation error"
+    );
 }
 
 #[tokio::test]
@@ -97,7 +153,10 @@ async fn an_html_error_page_is_kept_raw() {
         .mount(&server)
         .await;
     let sleep = RecordingSleep::default();
-    let client = support::builder(&server, &sleep).max_retries(0).build().unwrap();
+    let client = support::builder(&server, &sleep)
+        .max_retries(0)
+        .build()
+        .unwrap();
     let err = client.models().list().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InternalServer);
     assert!(err.raw_body().unwrap().contains("Bad Gateway"));

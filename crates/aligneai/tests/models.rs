@@ -28,7 +28,11 @@ async fn lists_models_in_every_shape() {
             .mount(&server)
             .await;
         let (client, _) = client(&server);
-        let models = client.models().list_with(RequestOptions::new()).await.unwrap();
+        let models = client
+            .models()
+            .list_with(RequestOptions::new())
+            .await
+            .unwrap();
         assert_eq!(
             models.ids().collect::<Vec<_>>(),
             ["nomic-embed-v1.5", "llama-3.1-8b-instruct"],
@@ -63,6 +67,9 @@ async fn an_unknown_shape_is_a_decode_error() {
             .mount(&server)
             .await;
         let (client, _) = client(&server);
-        assert_eq!(client.models().list().await.unwrap_err().kind(), ErrorKind::Decode);
+        assert_eq!(
+            client.models().list().await.unwrap_err().kind(),
+            ErrorKind::Decode
+        );
     }
 }

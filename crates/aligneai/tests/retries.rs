@@ -31,7 +31,11 @@ async fn retryable_statuses_get_exactly_three_attempts_with_exponential_backoff(
         let server = MockServer::start().await;
         always(&server, status, 3).await;
         let (client, sleep) = client(&server);
-        let err = client.embeddings().create(EmbeddingRequest::new("a")).await.unwrap_err();
+        let err = client
+            .embeddings()
+            .create(EmbeddingRequest::new("a"))
+            .await
+            .unwrap_err();
         assert_eq!(err.status(), Some(status));
         assert_eq!(sleep.delays(), BACKOFF, "status {status}");
         server.verify().await;
@@ -44,11 +48,20 @@ async fn non_retryable_statuses_get_one_attempt() {
         (400, json!({"error": "bad"})),
         (401, json!({"error": "Unauthenticated"})),
         (403, json!({"error": "forbidden"})),
-        (403, json!({"error": "Subscription amount limit has been reached"})),
+        (
+            403,
+            json!({"error": "Subscription amount limit has been reached"}),
+        ),
         (404, json!({"error": "missing"})),
         (413, json!({"error": "Request Entity Too Large"})),
-        (422, json!({"message": "Validation error", "errors": {"inputs": ["required"]}})),
-        (429, json!({"error": {"message": "You exceeded your current quota", "code": "insufficient_quota"}})),
+        (
+            422,
+            json!({"message": "Validation error", "errors": {"inputs": ["required"]}}),
+        ),
+        (
+            429,
+            json!({"error": {"message": "You exceeded your current quota", "code": "insufficient_quota"}}),
+        ),
     ] {
         let server = MockServer::start().await;
         Mock::given(method("POST"))
@@ -57,7 +70,11 @@ async fn non_retryable_statuses_get_one_attempt() {
             .mount(&server)
             .await;
         let (client, sleep) = client(&server);
-        let err = client.embeddings().create(EmbeddingRequest::new("a")).await.unwrap_err();
+        let err = client
+            .embeddings()
+            .create(EmbeddingRequest::new("a"))
+            .await
+            .unwrap_err();
         assert!(!err.is_retryable(), "{status} {body}");
         assert!(sleep.delays().is_empty(), "{status} {body}");
         server.verify().await;
@@ -79,7 +96,11 @@ async fn connection_errors_get_three_attempts() {
         .jitter(std::sync::Arc::new(aligneai::retry::FixedJitter(0.0)))
         .build()
         .unwrap();
-    let err = client.embeddings().create(EmbeddingRequest::new("a")).await.unwrap_err();
+    let err = client
+        .embeddings()
+        .create(EmbeddingRequest::new("a"))
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Connection);
     assert!(err.is_connect());
     assert_eq!(sleep.delays(), BACKOFF);
@@ -102,7 +123,11 @@ async fn a_timeout_is_retried_like_a_connection_error() {
         .timeout(Duration::from_millis(50))
         .build()
         .unwrap();
-    let err = client.embeddings().create(EmbeddingRequest::new("a")).await.unwrap_err();
+    let err = client
+        .embeddings()
+        .create(EmbeddingRequest::new("a"))
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Timeout);
     assert_eq!(sleep.delays(), BACKOFF);
 }
@@ -122,7 +147,11 @@ async fn recovers_after_two_failures() {
         .mount(&server)
         .await;
     let (client, sleep) = client(&server);
-    let response = client.embeddings().create(EmbeddingRequest::new("a")).await.unwrap();
+    let response = client
+        .embeddings()
+        .create(EmbeddingRequest::new("a"))
+        .await
+        .unwrap();
     assert_eq!(response.into_vectors(), [vec![7.0]]);
     assert_eq!(sleep.delays(), BACKOFF);
     server.verify().await;
@@ -133,8 +162,15 @@ async fn max_retries_per_client() {
     let server = MockServer::start().await;
     always(&server, 500, 5).await;
     let sleep = RecordingSleep::default();
-    let client = support::builder(&server, &sleep).max_retries(4).build().unwrap();
-    client.embeddings().create(EmbeddingRequest::new("a")).await.unwrap_err();
+    let client = support::builder(&server, &sleep)
+        .max_retries(4)
+        .build()
+        .unwrap();
+    client
+        .embeddings()
+        .create(EmbeddingRequest::new("a"))
+        .await
+        .unwrap_err();
     assert_eq!(
         sleep.delays(),
         [500, 1000, 2000, 4000].map(Duration::from_millis)
@@ -148,7 +184,11 @@ async fn max_retries_per_client() {
         .retry_policy(RetryPolicy::none())
         .build()
         .unwrap();
-    client.embeddings().create(EmbeddingRequest::new("a")).await.unwrap_err();
+    client
+        .embeddings()
+        .create(EmbeddingRequest::new("a"))
+        .await
+        .unwrap_err();
     assert!(sleep.delays().is_empty());
     server.verify().await;
 }
@@ -161,7 +201,10 @@ async fn max_retries_per_request_overrides_the_client() {
         let (client, sleep) = client(&server);
         client
             .embeddings()
-            .create_with(EmbeddingRequest::new("a"), RequestOptions::new().max_retries(retries))
+            .create_with(
+                EmbeddingRequest::new("a"),
+                RequestOptions::new().max_retries(retries),
+            )
             .await
             .unwrap_err();
         assert_eq!(sleep.delays().len() as u32, retries);
@@ -187,14 +230,25 @@ async fn retry_after_headers_are_honoured() {
         .mount(&server)
         .await;
     let (client, sleep) = client(&server);
-    client.embeddings().create(EmbeddingRequest::new("a")).await.unwrap();
-    assert_eq!(sleep.delays(), [Duration::from_secs(3), Duration::from_millis(250)]);
+    client
+        .embeddings()
+        .create(EmbeddingRequest::new("a"))
+        .await
+        .unwrap();
+    assert_eq!(
+        sleep.delays(),
+        [Duration::from_secs(3), Duration::from_millis(250)]
+    );
 }
 
 #[tokio::test]
 async fn every_endpoint_retries_the_same_way() {
     let server = MockServer::start().await;
-    for (m, p) in [("POST", "/v1/chat/completions"), ("GET", "/v1/models"), ("GET", "/v1/ping")] {
+    for (m, p) in [
+        ("POST", "/v1/chat/completions"),
+        ("GET", "/v1/models"),
+        ("GET", "/v1/ping"),
+    ] {
         Mock::given(method(m))
             .and(path(p))
             .respond_with(ResponseTemplate::new(502))
@@ -204,7 +258,12 @@ async fn every_endpoint_retries_the_same_way() {
     }
     let (client, sleep) = client(&server);
     let request = || ChatCompletionRequest::new("m", [ChatMessage::user("hi")]);
-    client.chat().completions().create(request()).await.unwrap_err();
+    client
+        .chat()
+        .completions()
+        .create(request())
+        .await
+        .unwrap_err();
     client.models().list().await.unwrap_err();
     client.ping().await.unwrap_err();
     assert_eq!(sleep.delays().len(), 6);
@@ -216,7 +275,12 @@ async fn every_endpoint_retries_the_same_way() {
         .mount(&stream_server)
         .await;
     let (stream_client, stream_sleep) = support::client(&stream_server);
-    stream_client.chat().completions().create_stream(request()).await.unwrap_err();
+    stream_client
+        .chat()
+        .completions()
+        .create_stream(request())
+        .await
+        .unwrap_err();
     assert_eq!(stream_sleep.delays(), BACKOFF);
     server.verify().await;
     stream_server.verify().await;
