@@ -20,12 +20,16 @@ pub const DEFAULT_WORKSPACE_HEADER: &str = "Workspace-ID";
 /// The `User-Agent` sent by this crate.
 pub const USER_AGENT: &str = concat!("aligneai-rust/", env!("CARGO_PKG_VERSION"));
 
-/// Builds an [`AligneAI`] client. Explicit values always win over environment variables
-/// (read only after [`from_env`](Self::from_env)); everything else has a default.
+/// Builds an [`AligneAI`] client. Explicit values always win; the key, base URL and
+/// workspace id that are not set (or set blank) are read from `ALIGNEAI_API_KEY`,
+/// `ALIGNEAI_BASE_URL` and `ALIGNEAI_WORKSPACE_ID` at [`build`](Self::build) (blank
+/// variables count as unset). [`AligneAI::from_env`] also loads a `.env` file first.
 ///
 /// | setting | default |
 /// |---|---|
-/// | base URL | `ALIGNEAI_BASE_URL` (with `from_env`), else [`DEFAULT_BASE_URL`] |
+/// | key | `ALIGNEAI_API_KEY`; none is an error |
+/// | base URL | `ALIGNEAI_BASE_URL`, else [`DEFAULT_BASE_URL`] |
+/// | workspace id | `ALIGNEAI_WORKSPACE_ID`, else none |
 /// | key header | [`DEFAULT_AUTH_HEADER`] (`API-Key`) |
 /// | workspace header | [`DEFAULT_WORKSPACE_HEADER`] (`Workspace-ID`), sent only when a workspace id is set |
 /// | retries | 2 (3 attempts), exponential backoff from 0.5 s, capped at 8 s, with jitter |
@@ -54,7 +58,6 @@ pub struct AligneAIBuilder {
     workspace_id: Option<String>,
     auth_header: String,
     workspace_header: String,
-    read_env: bool,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     stream_idle_timeout: Option<Duration>,
@@ -79,7 +82,6 @@ impl Default for AligneAIBuilder {
             workspace_id: None,
             auth_header: DEFAULT_AUTH_HEADER.to_owned(),
             workspace_header: DEFAULT_WORKSPACE_HEADER.to_owned(),
-            read_env: false,
             timeout: None,
             connect_timeout: None,
             stream_idle_timeout: None,
@@ -106,7 +108,6 @@ impl fmt::Debug for AligneAIBuilder {
             .field("workspace_id", &self.workspace_id)
             .field("auth_header", &self.auth_header)
             .field("workspace_header", &self.workspace_header)
-            .field("read_env", &self.read_env)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("stream_idle_timeout", &self.stream_idle_timeout)
@@ -133,22 +134,7 @@ impl AligneAIBuilder {
         Self::default()
     }
 
-    /// Fills whatever is not set explicitly from `ALIGNEAI_API_KEY`, `ALIGNEAI_BASE_URL` and
-    /// `ALIGNEAI_WORKSPACE_ID` at [`build`](Self::build), after loading a `.env` file if one
-    /// exists (it never overrides variables already set). Blank variables count as unset.
-    ///
-    /// ```no_run
-    /// // Environment for the key and URL, but always this workspace:
-    /// let client = aligneai::AligneAI::builder().from_env().workspace_id("ws-9").build()?;
-    /// # let _ = client;
-    /// # Ok::<(), aligneai::Error>(())
-    /// ```
-    pub fn from_env(mut self) -> Self {
-        self.read_env = true;
-        self
-    }
-
-    /// Sets the API key (a blank key fails at [`build`](Self::build)).
+    /// Sets the API key (a blank key counts as unset).
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
         self.api_key = Some(SecretString::new(key.into()));
         self
@@ -162,7 +148,7 @@ impl AligneAIBuilder {
     }
 
     /// Sets the workspace id, sent in the workspace header on every request (a blank id
-    /// sends nothing).
+    /// counts as unset).
     pub fn workspace_id(mut self, id: impl Into<String>) -> Self {
         self.workspace_id = Some(id.into());
         self
@@ -276,45 +262,38 @@ impl AligneAIBuilder {
     ///
     /// # Errors
     /// - [`ErrorKind::MissingCredential`] naming `ALIGNEAI_API_KEY` when no key (or a blank
-    ///   one) was given.
+    ///   one) was given and the variable is unset or blank.
     /// - [`ErrorKind::Config`] for an invalid base URL, header name or value, or TLS set-up.
     ///
     /// ```
     /// use aligneai::{AligneAI, ErrorKind};
     ///
+    /// # if std::env::var_os("ALIGNEAI_API_KEY").is_none() {
     /// let err = AligneAI::builder().api_key("  ").build().unwrap_err();
     /// assert_eq!(err.kind(), ErrorKind::MissingCredential);
     /// assert_eq!(err.env_var(), Some("ALIGNEAI_API_KEY"));
+    /// # }
     /// ```
     pub fn build(self) -> Result<AligneAI> {
-        let env = if self.read_env {
-            EnvConfig::load()
-        } else {
-            EnvConfig::default()
-        };
-        self.build_with_env(env)
+        self.build_with_env(EnvConfig::read())
     }
 
     pub(crate) fn build_with_env(self, env: EnvConfig) -> Result<AligneAI> {
-        let api_key = match self.api_key {
-            Some(key) => key,
-            None => env
-                .api_key
-                .map(SecretString::new)
-                .ok_or_else(|| Error::missing_credential(ENV_API_KEY))?,
-        };
-        if api_key.is_blank() {
-            return Err(Error::missing_credential(ENV_API_KEY));
-        }
+        let api_key = self
+            .api_key
+            .filter(|key| !key.is_blank())
+            .or_else(|| env.api_key.map(SecretString::new))
+            .ok_or_else(|| Error::missing_credential(ENV_API_KEY))?;
         let base_url = self
             .base_url
+            .filter(|url| !url.trim().is_empty())
             .or(env.base_url)
             .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
         let workspace_id = self
             .workspace_id
-            .or(env.workspace_id)
             .map(|id| id.trim().to_owned())
-            .filter(|id| !id.is_empty());
+            .filter(|id| !id.is_empty())
+            .or(env.workspace_id.map(|id| id.trim().to_owned()));
 
         let mut transport = Transport::builder(base_url)
             .auth(self.auth_header, api_key)
@@ -429,10 +408,16 @@ mod tests {
             .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::MissingCredential);
         assert_eq!(err.env_var(), Some(ENV_API_KEY));
-        // An explicit blank key is not replaced by the environment's.
-        let err = AligneAIBuilder::new()
+        // An explicit blank key counts as unset.
+        let client = AligneAIBuilder::new()
             .api_key("")
-            .build_with_env(env(Some("k"), None, None))
+            .workspace_id(" ")
+            .build_with_env(env(Some("k"), None, Some("ws-env")))
+            .unwrap();
+        assert_eq!(client.workspace_id(), Some("ws-env"));
+        let err = AligneAIBuilder::new()
+            .api_key(" ")
+            .build_with_env(env(None, None, None))
             .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::MissingCredential);
     }
@@ -441,7 +426,7 @@ mod tests {
     fn debug_hides_the_key() {
         let b = AligneAIBuilder::new().api_key("sk-very-secret");
         assert!(!format!("{b:?}").contains("sk-very-secret"));
-        let c = b.build().unwrap();
+        let c = b.build_with_env(EnvConfig::default()).unwrap();
         assert!(!format!("{c:?}").contains("sk-very-secret"));
     }
 

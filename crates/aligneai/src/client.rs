@@ -8,6 +8,7 @@ use llm_core::{ApiRequest, RequestOptions, Result, Transport};
 use crate::builder::AligneAIBuilder;
 use crate::chat::Chat;
 use crate::embeddings::{Embeddings, EmbeddingsResponseFormat};
+use crate::env::EnvConfig;
 use crate::models::Models;
 
 /// A client for the AligneAI API. Cheap to clone (one pooled HTTP client shared by all
@@ -49,8 +50,8 @@ impl fmt::Debug for AligneAI {
 }
 
 impl AligneAI {
-    /// A client with `api_key` and every other setting at its default (no environment
-    /// variables are read).
+    /// A client with `api_key`; the base URL and workspace id come from
+    /// `ALIGNEAI_BASE_URL` / `ALIGNEAI_WORKSPACE_ID` when set, else their defaults.
     ///
     /// # Errors
     /// [`ErrorKind::MissingCredential`](crate::ErrorKind::MissingCredential) for a blank key.
@@ -78,10 +79,12 @@ impl AligneAI {
     /// # Ok::<(), aligneai::Error>(())
     /// ```
     pub fn from_env() -> Result<Self> {
-        Self::builder().from_env().build()
+        EnvConfig::load_dotenv();
+        Self::builder().build()
     }
 
-    /// A builder for a client with custom settings.
+    /// A builder for a client with custom settings (unset key, base URL and workspace id
+    /// are read from the environment at `build`).
     ///
     /// ```
     /// let client = aligneai::AligneAI::builder().api_key("my-key").max_retries(5).build()?;
@@ -175,8 +178,11 @@ impl AligneAI {
     /// The base URL requests are joined to (always ending in `/`).
     ///
     /// ```
-    /// let client = aligneai::AligneAI::new("k")?;
-    /// assert_eq!(client.base_url(), "https://api.altrum.ai/v1/");
+    /// let client = aligneai::AligneAI::builder()
+    ///     .api_key("k")
+    ///     .base_url("https://my-deployment.example.com/v1")
+    ///     .build()?;
+    /// assert_eq!(client.base_url(), "https://my-deployment.example.com/v1/");
     /// # Ok::<(), aligneai::Error>(())
     /// ```
     pub fn base_url(&self) -> &str {

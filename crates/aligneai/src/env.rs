@@ -16,12 +16,15 @@ pub(crate) struct EnvConfig {
 }
 
 impl EnvConfig {
-    /// Loads `.env` (if present; it never overrides variables already set) and reads the
-    /// process environment.
-    pub(crate) fn load() -> Self {
-        // A missing or unreadable .env file is not an error: it is optional.
-        let _ = dotenvy::dotenv();
+    /// Reads the process environment.
+    pub(crate) fn read() -> Self {
         Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Loads `.env` if present (it never overrides variables already set). A missing or
+    /// unreadable file is not an error: it is optional.
+    pub(crate) fn load_dotenv() {
+        let _ = dotenvy::dotenv();
     }
 
     pub(crate) fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {

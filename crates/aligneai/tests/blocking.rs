@@ -36,13 +36,13 @@ impl Server {
 
     fn client(&self) -> (AligneAI, RecordingSleep) {
         let sleep = RecordingSleep::default();
-        let builder = aligneai::AligneAI::builder()
+        let builder = AligneAI::builder()
             .api_key(KEY)
             .workspace_id("ws-b")
             .base_url(format!("{}/v1", self.server.uri()))
             .sleep_impl(Arc::new(sleep.clone()))
             .jitter(Arc::new(FixedJitter(0.0)));
-        (AligneAI::from_builder(builder).unwrap(), sleep)
+        (builder.build().unwrap(), sleep)
     }
 
     fn verify(&self) {
@@ -205,18 +205,24 @@ fn inside_an_async_runtime_it_returns_an_error_instead_of_panicking() {
         .unwrap();
     runtime.block_on(async move {
         let err = client.ping().unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Unsupported);
+        assert_eq!(err.kind(), ErrorKind::Config);
+        assert!(err.to_string().contains("async runtime"), "{err}");
         let err = AligneAI::new("k").unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Unsupported);
+        assert_eq!(err.kind(), ErrorKind::Config);
         // Dropping the last handle in here must not panic either.
         drop(client);
     });
 }
 
 #[test]
-fn missing_key_and_debug() {
-    let err = AligneAI::from_builder(aligneai::AligneAI::builder()).unwrap_err();
-    assert_eq!(err.env_var(), Some("ALIGNEAI_API_KEY"));
+fn missing_key_from_async_and_debug() {
+    if std::env::var_os("ALIGNEAI_API_KEY").is_none() {
+        let err = AligneAI::builder().build().unwrap_err();
+        assert_eq!(err.env_var(), Some("ALIGNEAI_API_KEY"));
+    }
+    let async_client = aligneai::AligneAI::new("k").unwrap();
+    let client = AligneAI::from_async(async_client).unwrap();
+    assert_eq!(client.as_async().workspace_id(), None);
     let client = AligneAI::new("sk-blocking-secret").unwrap();
     assert!(!format!("{client:?}").contains("sk-blocking-secret"));
     fn assert_traits<T: Send + Sync + Clone>() {}

@@ -3,15 +3,10 @@
 
 mod support;
 
-use std::sync::Mutex;
-
 use aligneai::{AligneAI, EmbeddingRequest, ErrorKind};
 use support::{client, data_body, RecordingSleep, KEY};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-/// Serialises every test of this file that touches process environment variables.
-static ENV_LOCK: Mutex<()> = Mutex::new(());
 
 async fn embeddings_mock(server: &MockServer) {
     Mock::given(method("POST"))
@@ -164,6 +159,11 @@ async fn ping_maps_401() {
 
 #[test]
 fn missing_or_blank_key_names_the_env_var() {
+    // The environment is read for an unset key; this process never sets it (tests/env.rs
+    // does, in its own process), but a developer's shell might.
+    if std::env::var_os("ALIGNEAI_API_KEY").is_some() {
+        return;
+    }
     for builder in [AligneAI::builder(), AligneAI::builder().api_key(" \t")] {
         let err = builder.build().unwrap_err();
         assert_eq!(err.kind(), ErrorKind::MissingCredential);
@@ -190,62 +190,4 @@ fn debug_never_shows_the_key_and_client_is_send_sync_clone() {
     assert!(debug.contains("ws"));
     let builder = AligneAI::builder().api_key("sk-super-secret-value");
     assert!(!format!("{builder:?}").contains("sk-super-secret-value"));
-}
-
-#[tokio::test]
-async fn from_env_reads_the_three_variables_and_explicit_values_win() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/ping"))
-        .and(header("API-Key", "env-key"))
-        .and(header("Workspace-ID", "env-ws"))
-        .respond_with(ResponseTemplate::new(200))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/ping"))
-        .and(header("API-Key", "explicit-key"))
-        .and(header("Workspace-ID", "explicit-ws"))
-        .respond_with(ResponseTemplate::new(200))
-        .expect(1)
-        .mount(&server)
-        .await;
-
-    // The environment is touched only while the lock is held, and no await happens then.
-    let guard = ENV_LOCK.lock().unwrap_or_else(|e| e.into_inner());
-    std::env::set_var("ALIGNEAI_API_KEY", "env-key");
-    std::env::set_var("ALIGNEAI_BASE_URL", format!("{}/v1", server.uri()));
-    std::env::set_var("ALIGNEAI_WORKSPACE_ID", "env-ws");
-    let from_env = AligneAI::from_env();
-    let explicit = AligneAI::builder()
-        .from_env()
-        .api_key("explicit-key")
-        .workspace_id("explicit-ws")
-        .build();
-    let elsewhere = AligneAI::builder()
-        .api_key("k")
-        .from_env()
-        .base_url("http://127.0.0.1:9/x")
-        .build();
-    std::env::set_var("ALIGNEAI_API_KEY", "   ");
-    let blank = AligneAI::from_env();
-    std::env::remove_var("ALIGNEAI_API_KEY");
-    std::env::remove_var("ALIGNEAI_BASE_URL");
-    std::env::remove_var("ALIGNEAI_WORKSPACE_ID");
-    let missing = AligneAI::from_env();
-    let not_read = AligneAI::builder().api_key("k").build().unwrap();
-    drop(guard);
-
-    let from_env = from_env.unwrap();
-    assert_eq!(from_env.workspace_id(), Some("env-ws"));
-    from_env.ping().await.unwrap();
-    explicit.unwrap().ping().await.unwrap();
-    assert_eq!(elsewhere.unwrap().base_url(), "http://127.0.0.1:9/x/");
-    for err in [blank.unwrap_err(), missing.unwrap_err()] {
-        assert_eq!(err.kind(), ErrorKind::MissingCredential);
-        assert_eq!(err.env_var(), Some("ALIGNEAI_API_KEY"));
-    }
-    assert_eq!(not_read.base_url(), "https://api.altrum.ai/v1/");
-    server.verify().await;
 }
