@@ -6,7 +6,7 @@
 //! directly.
 //!
 //! Do not call it from async code: there, every method returns an
-//! [`ErrorKind::Config`](crate::ErrorKind::Config) error instead of blocking the runtime
+//! [`ErrorKind::Config`] error instead of blocking the runtime
 //! (or panicking). Use the async [`crate::PeakPrivacy`] instead. This includes
 //! `tokio::task::spawn_blocking` threads, which also run inside a runtime.
 //!
