@@ -140,6 +140,35 @@ impl Error {
         err
     }
 
+    /// Replaces every occurrence of `secret` in the parsed server message, type, code and
+    /// field errors (and our own message) with `[REDACTED]`: a server may echo the request's
+    /// credential back, and `Display`/`Debug` show these fields. `raw_body` stays the
+    /// server's own text.
+    pub(crate) fn redact(&mut self, secret: &str) {
+        if secret.is_empty() {
+            return;
+        }
+        let scrub = |text: &mut String| {
+            if text.contains(secret) {
+                *text = text.replace(secret, "[REDACTED]");
+            }
+        };
+        if let Some(context) = &mut self.inner.context {
+            scrub(context);
+        }
+        if let Some(api) = &mut self.inner.api {
+            for text in [&mut api.message, &mut api.error_type, &mut api.code]
+                .into_iter()
+                .flatten()
+            {
+                scrub(text);
+            }
+            for messages in api.field_errors.values_mut() {
+                messages.iter_mut().for_each(scrub);
+            }
+        }
+    }
+
     /// Replaces the server's retry hint (used when the hint is computed against an injected clock).
     pub(crate) fn set_retry_after(&mut self, hint: Option<Duration>) {
         self.inner.retry_after = hint;

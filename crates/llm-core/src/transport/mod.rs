@@ -305,6 +305,9 @@ impl Transport {
         let hint = hints::retry_after(&headers, inner.clock.now());
         let mut error = Error::from_response(status.as_u16(), headers, &body);
         error.set_retry_after(hint);
+        if let Some(secret) = inner.auth.as_ref().and_then(|a| a.value.to_str().ok()) {
+            error.redact(secret);
+        }
         tracing::debug!(status = status.as_u16(), request_id = error.request_id(), "request failed");
         Err(error)
     }
