@@ -55,7 +55,7 @@ fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 /// seconds; `None` for anything else.
 fn parse_seconds(value: &str) -> Option<Duration> {
     let n: f64 = value.parse().ok()?;
-    (n.is_finite() && n >= 0.0 && n < 1e9).then(|| Duration::from_secs_f64(n))
+    (0.0..1e9).contains(&n).then(|| Duration::from_secs_f64(n))
 }
 
 #[cfg(test)]
