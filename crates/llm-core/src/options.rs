@@ -150,7 +150,10 @@ mod tests {
 
     #[test]
     fn idempotency_key_header() {
-        let h = RequestOptions::new().idempotency_key("k1").headers().unwrap();
+        let h = RequestOptions::new()
+            .idempotency_key("k1")
+            .headers()
+            .unwrap();
         assert_eq!(h["idempotency-key"], "k1");
     }
 

@@ -68,7 +68,10 @@ async fn sends_headers_body_and_joins_paths() {
         .mount(&server)
         .await;
     let sleep = RecordingSleep::default();
-    for base in [format!("{}/v1", server.uri()), format!("{}/v1/", server.uri())] {
+    for base in [
+        format!("{}/v1", server.uri()),
+        format!("{}/v1/", server.uri()),
+    ] {
         let t = builder(&server, &sleep).base_url(base).build().unwrap();
         let req = ApiRequest::post("/ai/completions")
             .json(&serde_json::json!({"a": 1}))
@@ -105,7 +108,10 @@ async fn each_status_maps_to_its_kind() {
             .expect(1)
             .mount(&server)
             .await;
-        let err = t.send(ApiRequest::get(format!("s{status}"))).await.unwrap_err();
+        let err = t
+            .send(ApiRequest::get(format!("s{status}")))
+            .await
+            .unwrap_err();
         assert_eq!(err.kind(), kind, "status {status}");
         assert_eq!(err.status(), Some(status));
         assert_eq!(err.api_message(), Some("nope"));
@@ -124,7 +130,10 @@ async fn quota_403_is_not_retried() {
         .mount(&server)
         .await;
     let sleep = RecordingSleep::default();
-    let err = transport(&server, &sleep).send(ApiRequest::get("x")).await.unwrap_err();
+    let err = transport(&server, &sleep)
+        .send(ApiRequest::get("x"))
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::QuotaExceeded);
     assert!(sleep.delays().is_empty());
 }
@@ -140,7 +149,10 @@ async fn validation_422_keeps_field_errors() {
         .mount(&server)
         .await;
     let sleep = RecordingSleep::default();
-    let err = transport(&server, &sleep).send(ApiRequest::get("x")).await.unwrap_err();
+    let err = transport(&server, &sleep)
+        .send(ApiRequest::get("x"))
+        .await
+        .unwrap_err();
     assert_eq!(
         err.field_errors().unwrap()["model"],
         ["The selected model is invalid."]
@@ -156,7 +168,10 @@ async fn retries_5xx_twice_with_exponential_backoff() {
         .mount(&server)
         .await;
     let sleep = RecordingSleep::default();
-    let err = transport(&server, &sleep).send(ApiRequest::get("x")).await.unwrap_err();
+    let err = transport(&server, &sleep)
+        .send(ApiRequest::get("x"))
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InternalServer);
     assert_eq!(
         sleep.delays(),
@@ -180,7 +195,10 @@ async fn retryable_statuses_then_success() {
             .mount(&server)
             .await;
         let sleep = RecordingSleep::default();
-        let raw = transport(&server, &sleep).send(ApiRequest::get("x")).await.unwrap();
+        let raw = transport(&server, &sleep)
+            .send(ApiRequest::get("x"))
+            .await
+            .unwrap();
         assert_eq!(raw.status, 200, "after {status}");
         assert_eq!(sleep.delays().len(), 2);
     }
@@ -196,7 +214,10 @@ async fn non_retryable_statuses_make_one_attempt() {
             .mount(&server)
             .await;
         let sleep = RecordingSleep::default();
-        transport(&server, &sleep).send(ApiRequest::get("x")).await.unwrap_err();
+        transport(&server, &sleep)
+            .send(ApiRequest::get("x"))
+            .await
+            .unwrap_err();
         assert!(sleep.delays().is_empty());
     }
 }
@@ -240,7 +261,10 @@ async fn hint_longer_than_cap_returns_at_once() {
         .mount(&server)
         .await;
     let sleep = RecordingSleep::default();
-    let err = transport(&server, &sleep).send(ApiRequest::get("x")).await.unwrap_err();
+    let err = transport(&server, &sleep)
+        .send(ApiRequest::get("x"))
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::RateLimit);
     assert_eq!(err.retry_after(), Some(Duration::from_secs(3600)));
     assert!(sleep.delays().is_empty());
@@ -372,7 +396,8 @@ async fn cross_origin_redirect_never_carries_the_credential() {
     let elsewhere = MockServer::start().await;
     Mock::given(path("/v1/x"))
         .respond_with(
-            ResponseTemplate::new(302).insert_header("location", format!("{}/steal", elsewhere.uri())),
+            ResponseTemplate::new(302)
+                .insert_header("location", format!("{}/steal", elsewhere.uri())),
         )
         .mount(&home)
         .await;
@@ -389,7 +414,10 @@ async fn cross_origin_redirect_never_carries_the_credential() {
         .mount(&elsewhere)
         .await;
     let sleep = RecordingSleep::default();
-    let err = transport(&home, &sleep).send(ApiRequest::get("x")).await.unwrap_err();
+    let err = transport(&home, &sleep)
+        .send(ApiRequest::get("x"))
+        .await
+        .unwrap_err();
     assert_eq!(err.status(), Some(302));
     assert_eq!(err.kind(), ErrorKind::UnexpectedStatus);
 }
@@ -437,7 +465,10 @@ async fn oversized_success_body_is_refused() {
         .mount(&server)
         .await;
     let sleep = RecordingSleep::default();
-    let t = builder(&server, &sleep).max_response_size(1024).build().unwrap();
+    let t = builder(&server, &sleep)
+        .max_response_size(1024)
+        .build()
+        .unwrap();
     let err = t.send(ApiRequest::get("x")).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::ResponseTooLarge);
 }
@@ -503,7 +534,10 @@ async fn streaming_request_returns_events_and_idle_timeout() {
     let mut resp = t.send_stream(ApiRequest::post("stream")).await.unwrap();
     assert!(resp.sniff_event_stream().await.unwrap());
     let events: Vec<_> = resp.events().collect().await;
-    let data: Vec<_> = events.iter().map(|e| e.as_ref().unwrap().data().to_owned()).collect();
+    let data: Vec<_> = events
+        .iter()
+        .map(|e| e.as_ref().unwrap().data().to_owned())
+        .collect();
     assert_eq!(data, ["one", "two"]);
 }
 
@@ -527,7 +561,10 @@ async fn json_answer_to_a_stream_request_is_sniffed() {
 async fn error_status_on_a_stream_request_is_an_error() {
     let server = MockServer::start().await;
     Mock::given(path("/v1/stream"))
-        .respond_with(ResponseTemplate::new(401).set_body_json(serde_json::json!({"error": "Unauthenticated"})))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_json(serde_json::json!({"error": "Unauthenticated"})),
+        )
         .expect(1)
         .mount(&server)
         .await;

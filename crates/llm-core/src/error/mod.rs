@@ -133,7 +133,8 @@ impl Error {
         }
         let mut err = Self::new(kind);
         err.inner.status = Some(status);
-        err.inner.retry_after = crate::retry::hints::retry_after(&headers, std::time::SystemTime::now());
+        err.inner.retry_after =
+            crate::retry::hints::retry_after(&headers, std::time::SystemTime::now());
         err.inner.raw_body = Some(capped_text(body));
         err.inner.api = Some(api);
         err.inner.headers = Some(headers);

@@ -74,15 +74,24 @@ mod tests {
     #[test]
     fn ms_wins_over_seconds() {
         let h = headers(&[("retry-after-ms", "1500"), ("retry-after", "9")]);
-        assert_eq!(retry_after(&h, SystemTime::now()), Some(Duration::from_millis(1500)));
+        assert_eq!(
+            retry_after(&h, SystemTime::now()),
+            Some(Duration::from_millis(1500))
+        );
     }
 
     #[test]
     fn seconds_and_fractions() {
         let h = headers(&[("retry-after", "3")]);
-        assert_eq!(retry_after(&h, SystemTime::now()), Some(Duration::from_secs(3)));
+        assert_eq!(
+            retry_after(&h, SystemTime::now()),
+            Some(Duration::from_secs(3))
+        );
         let h = headers(&[("retry-after", "0.25")]);
-        assert_eq!(retry_after(&h, SystemTime::now()), Some(Duration::from_millis(250)));
+        assert_eq!(
+            retry_after(&h, SystemTime::now()),
+            Some(Duration::from_millis(250))
+        );
     }
 
     #[test]
@@ -109,7 +118,10 @@ mod tests {
 
     #[test]
     fn should_retry_values() {
-        assert_eq!(should_retry(&headers(&[("x-should-retry", "TRUE")])), Some(true));
+        assert_eq!(
+            should_retry(&headers(&[("x-should-retry", "TRUE")])),
+            Some(true)
+        );
         assert_eq!(should_retry(&headers(&[("x-should-retry", "maybe")])), None);
         assert_eq!(should_retry(&HeaderMap::new()), None);
     }

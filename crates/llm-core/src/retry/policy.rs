@@ -187,8 +187,14 @@ mod tests {
     fn retries_then_stops() {
         let p = RetryPolicy::default();
         let e = status(500, &[]);
-        assert_eq!(p.decide(1, &e, 0.0), RetryDecision::Retry(Duration::from_millis(500)));
-        assert_eq!(p.decide(2, &e, 0.0), RetryDecision::Retry(Duration::from_secs(1)));
+        assert_eq!(
+            p.decide(1, &e, 0.0),
+            RetryDecision::Retry(Duration::from_millis(500))
+        );
+        assert_eq!(
+            p.decide(2, &e, 0.0),
+            RetryDecision::Retry(Duration::from_secs(1))
+        );
         assert_eq!(p.decide(3, &e, 0.0), RetryDecision::Stop);
     }
 
@@ -206,9 +212,15 @@ mod tests {
     fn server_hint_wins_and_is_capped() {
         let p = RetryPolicy::default();
         let e = status(429, &[("retry-after", "3")]);
-        assert_eq!(p.decide(1, &e, 0.7), RetryDecision::Retry(Duration::from_secs(3)));
+        assert_eq!(
+            p.decide(1, &e, 0.7),
+            RetryDecision::Retry(Duration::from_secs(3))
+        );
         let e = status(429, &[("retry-after-ms", "120")]);
-        assert_eq!(p.decide(1, &e, 0.7), RetryDecision::Retry(Duration::from_millis(120)));
+        assert_eq!(
+            p.decide(1, &e, 0.7),
+            RetryDecision::Retry(Duration::from_millis(120))
+        );
         let e = status(429, &[("retry-after", "3600")]);
         assert_eq!(p.decide(1, &e, 0.0), RetryDecision::Stop);
     }

@@ -66,7 +66,10 @@ impl fmt::Debug for TransportBuilder {
             .field("total_timeout", &self.total_timeout)
             .field("retry", &self.retry)
             .field("custom_http_client", &self.http.is_some())
-            .field("danger_accept_invalid_certs", &self.danger_accept_invalid_certs)
+            .field(
+                "danger_accept_invalid_certs",
+                &self.danger_accept_invalid_certs,
+            )
             .finish_non_exhaustive()
     }
 }
@@ -211,7 +214,11 @@ impl TransportBuilder {
             let name = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|e| Error::with_source(ErrorKind::Config, "invalid header name", e))?;
             let value = HeaderValue::from_str(value).map_err(|e| {
-                Error::with_source(ErrorKind::Config, format!("invalid value for header {name}"), e)
+                Error::with_source(
+                    ErrorKind::Config,
+                    format!("invalid value for header {name}"),
+                    e,
+                )
             })?;
             headers.insert(name, value);
         }
@@ -278,15 +285,28 @@ mod tests {
 
     #[test]
     fn base_url_gets_trailing_slash() {
-        assert_eq!(parse_base_url("https://a.b/v1").unwrap().as_str(), "https://a.b/v1/");
-        assert_eq!(parse_base_url("https://a.b/v1/").unwrap().as_str(), "https://a.b/v1/");
-        assert_eq!(parse_base_url("https://a.b").unwrap().as_str(), "https://a.b/");
+        assert_eq!(
+            parse_base_url("https://a.b/v1").unwrap().as_str(),
+            "https://a.b/v1/"
+        );
+        assert_eq!(
+            parse_base_url("https://a.b/v1/").unwrap().as_str(),
+            "https://a.b/v1/"
+        );
+        assert_eq!(
+            parse_base_url("https://a.b").unwrap().as_str(),
+            "https://a.b/"
+        );
     }
 
     #[test]
     fn bad_base_urls_are_config_errors() {
         for url in ["not a url", "ftp://a.b/", "mailto:x@y.z"] {
-            assert_eq!(parse_base_url(url).unwrap_err().kind(), ErrorKind::Config, "{url}");
+            assert_eq!(
+                parse_base_url(url).unwrap_err().kind(),
+                ErrorKind::Config,
+                "{url}"
+            );
         }
     }
 

@@ -308,7 +308,11 @@ impl Transport {
         if let Some(secret) = inner.auth.as_ref().and_then(|a| a.value.to_str().ok()) {
             error.redact(secret);
         }
-        tracing::debug!(status = status.as_u16(), request_id = error.request_id(), "request failed");
+        tracing::debug!(
+            status = status.as_u16(),
+            request_id = error.request_id(),
+            "request failed"
+        );
         Err(error)
     }
 }

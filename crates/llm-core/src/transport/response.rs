@@ -20,7 +20,10 @@ pub type Events = IdleTimeout<EventStream<Replay>>;
 /// Reads the whole body, failing with [`ErrorKind::ResponseTooLarge`] past `cap` bytes
 /// (without reading further).
 pub(crate) async fn read_capped(response: &mut reqwest::Response, cap: usize) -> Result<Bytes> {
-    if response.content_length().is_some_and(|len| len > cap as u64) {
+    if response
+        .content_length()
+        .is_some_and(|len| len > cap as u64)
+    {
         return Err(too_large(cap));
     }
     let Some(first) = response.chunk().await? else {
