@@ -248,9 +248,13 @@ fn parse_chunk(data: &str) -> Result<Option<ChatCompletionChunk>> {
     // about 2x the CPU of the whole event; see llm-bench). Anything else (no or empty
     // `choices`, an `error` object, invalid JSON) takes the general path, which tells
     // those cases apart.
-    if let Ok(chunk) = serde_json::from_str::<ChatCompletionChunk>(data) {
-        if !chunk.choices.is_empty() {
-            return Ok(Some(chunk));
+    // Only for objects: serde's derived struct decoding also accepts a JSON array
+    // (fields by position), which the general path rejects.
+    if data.starts_with('{') {
+        if let Ok(chunk) = serde_json::from_str::<ChatCompletionChunk>(data) {
+            if !chunk.choices.is_empty() {
+                return Ok(Some(chunk));
+            }
         }
     }
     parse_chunk_value(data)
@@ -484,6 +488,7 @@ mod tests {
             r#"{"choices":[{"index":0}],"created":1e3}"#,
             r#"{"choices":"not a list"}"#,
             r#"[1,2]"#,
+            r#"["id","chat.completion.chunk",1,"m",[{"delta":{"content":"positional"}}]]"#,
             "{not json",
         ];
         for data in cases {
