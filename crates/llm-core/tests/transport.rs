@@ -576,3 +576,32 @@ async fn error_status_on_a_stream_request_is_an_error() {
     assert_eq!(err.kind(), ErrorKind::Authentication);
     assert_eq!(err.api_message(), Some("Unauthenticated"));
 }
+
+#[tokio::test]
+async fn headers_are_replaced_not_repeated() {
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/x"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
+        .mount(&server)
+        .await;
+    let sleep = RecordingSleep::default();
+    let t = builder(&server, &sleep)
+        .default_header("accept", "text/plain")
+        .default_header("x-team", "default")
+        .build()
+        .unwrap();
+    let req = ApiRequest::get("x").options(RequestOptions::new().header("x-team", "per-call"));
+    t.send(req).await.unwrap();
+    let received = &server.received_requests().await.unwrap()[0];
+    let values = |name: &str| -> Vec<String> {
+        received
+            .headers
+            .get_all(name)
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(values("accept"), ["text/plain"]);
+    assert_eq!(values("x-team"), ["per-call"]);
+    assert_eq!(values("api-token"), [KEY]);
+}

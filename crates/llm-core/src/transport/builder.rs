@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, USER_AGENT};
 
 use super::{Auth, Inner, Transport};
 use crate::retry::{Clock, Jitter, RandomJitter, RetryPolicy, Sleep, SystemClock, TokioSleep};
@@ -210,6 +210,7 @@ impl TransportBuilder {
     pub fn build(self) -> Result<Transport> {
         let base_url = parse_base_url(&self.base_url)?;
         let mut headers = HeaderMap::new();
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         for (name, value) in &self.headers {
             let name = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|e| Error::with_source(ErrorKind::Config, "invalid header name", e))?;

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE};
 use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 
@@ -278,22 +278,24 @@ impl Transport {
         extra_headers: &HeaderMap,
     ) -> Result<reqwest::Response> {
         let inner = &self.inner;
+        // One header map: defaults, then the credential, then per-call headers, each
+        // replacing (not repeating) a header of the same name.
+        let mut headers = inner.headers.clone();
+        if let Some(auth) = &inner.auth {
+            headers.insert(auth.name.clone(), auth.value.clone());
+        }
+        if request.body.is_some() {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        }
+        for (name, value) in extra_headers {
+            headers.insert(name.clone(), value.clone());
+        }
         let mut builder = inner
             .http
             .request(request.method.clone(), url.clone())
-            .headers(inner.headers.clone())
-            .header(ACCEPT, HeaderValue::from_static("application/json"));
-        if let Some(auth) = &inner.auth {
-            builder = builder.header(auth.name.clone(), auth.value.clone());
-        }
+            .headers(headers);
         if let Some(body) = &request.body {
-            builder = builder
-                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-                .body(body.clone());
-        }
-        // Per-call headers win over defaults.
-        for (name, value) in extra_headers {
-            builder = builder.header(name.clone(), value.clone());
+            builder = builder.body(body.clone());
         }
         let mut response = builder.send().await?;
         let status = response.status();
