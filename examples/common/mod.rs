@@ -18,7 +18,7 @@
 use std::error::Error;
 use std::time::Duration;
 
-use llm_testkit::{AligneAIEmulator, PeakPrivacyEmulator};
+use llm_testkit::{AligneAIEmulator, AligneAIEmulatorBuilder, PeakPrivacyEmulator};
 
 /// What `main` returns in every example.
 pub type Result<T = ()> = std::result::Result<T, Box<dyn Error>>;
@@ -139,6 +139,14 @@ pub async fn peakprivacy() -> Result<PeakPrivacyBackend> {
 
 /// The AligneAI client for an async example.
 pub async fn aligneai() -> Result<AligneAIBackend> {
+    aligneai_with(|emulator| emulator).await
+}
+
+/// The AligneAI client for an async example; `configure` adjusts the local emulator (e.g.
+/// a batch limit) when one is started.
+pub async fn aligneai_with(
+    configure: impl FnOnce(AligneAIEmulatorBuilder) -> AligneAIEmulatorBuilder,
+) -> Result<AligneAIBackend> {
     use aligneai::{AligneAI, ENV_API_KEY, ENV_BASE_URL};
 
     match choose(AligneAI::from_env(), ENV_BASE_URL)? {
@@ -158,8 +166,7 @@ pub async fn aligneai() -> Result<AligneAIBackend> {
             })
         }
         Choice::Local => {
-            let server = AligneAIEmulator::builder()
-                .chunk_delay(CHUNK_DELAY)
+            let server = configure(AligneAIEmulator::builder().chunk_delay(CHUNK_DELAY))
                 .try_start()
                 .await?;
             let client = server.client()?;
@@ -225,7 +232,7 @@ pub fn aligneai_blocking() -> Result<BlockingAligneAIBackend> {
             })
         }
         Choice::CustomUrl(url) => {
-            let client = AligneAI::from_builder(custom_url_aligneai_builder(&url))?;
+            let client = AligneAI::from_async(custom_url_aligneai_builder(&url).build()?)?;
             announce_custom_url("AligneAI", ENV_BASE_URL, client.as_async().base_url());
             Ok(BlockingAligneAIBackend {
                 client,
@@ -236,7 +243,7 @@ pub fn aligneai_blocking() -> Result<BlockingAligneAIBackend> {
             let server = AligneAIEmulator::builder()
                 .chunk_delay(CHUNK_DELAY)
                 .try_start_blocking()?;
-            let client = AligneAI::from_builder(server.client_builder())?;
+            let client = AligneAI::from_async(server.client()?)?;
             announce_local("AligneAI", server.base_url());
             Ok(BlockingAligneAIBackend {
                 client,
@@ -246,10 +253,10 @@ pub fn aligneai_blocking() -> Result<BlockingAligneAIBackend> {
     }
 }
 
-/// AligneAI at `url` with the emulator's test key (and `ALIGNEAI_WORKSPACE_ID` if set).
+/// AligneAI at `url` with the emulator's test key (the builder adds `ALIGNEAI_WORKSPACE_ID`
+/// from the environment when it is set).
 fn custom_url_aligneai_builder(url: &str) -> aligneai::AligneAIBuilder {
     aligneai::AligneAI::builder()
-        .from_env()
         .api_key(llm_testkit::aligneai::DEFAULT_API_KEY)
         .base_url(url)
 }

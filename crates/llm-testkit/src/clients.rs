@@ -16,8 +16,8 @@
 #[cfg(feature = "peakprivacy")]
 impl crate::PeakPrivacyEmulator {
     /// A [`peakprivacy::PeakPrivacy`] client for this emulator: its base URL and token,
-    /// every other setting at the SDK's default (2 retries with real backoff). Environment
-    /// variables such as `PEAKPRIVACY_API_URL` are not consulted.
+    /// every other setting at the SDK's default (2 retries with real backoff). Both are set
+    /// explicitly, so `PEAKPRIVACY_API_URL` and `PEAKPRIVACY_API_TOKEN` do not apply.
     ///
     /// Needs the `peakprivacy` cargo feature.
     ///
@@ -74,8 +74,10 @@ impl crate::PeakPrivacyEmulator {
 impl crate::AligneAIEmulator {
     /// An [`aligneai::AligneAI`] client for this emulator: its base URL, API key and (when
     /// the emulator requires one) workspace id, every other setting at the SDK's default
-    /// (2 retries with real backoff). Environment variables such as `ALIGNEAI_BASE_URL` are
-    /// not consulted.
+    /// (2 retries with real backoff). The base URL and key are set explicitly, so
+    /// `ALIGNEAI_BASE_URL` and `ALIGNEAI_API_KEY` do not apply; when the emulator has no
+    /// workspace id the client's is left unset, and the SDK may fill it from
+    /// `ALIGNEAI_WORKSPACE_ID` (such an emulator does not check the header).
     ///
     /// Needs the `aligneai` cargo feature.
     ///
