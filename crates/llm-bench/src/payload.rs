@@ -153,6 +153,9 @@ mod tests {
         assert_eq!(large_event(65536).len(), 65536);
         let v: serde_json::Value =
             serde_json::from_str(&embeddings_json(8, 1536)).expect("valid json");
-        assert_eq!(v["data"][7]["embedding"].as_array().map(Vec::len), Some(1536));
+        assert_eq!(
+            v["data"][7]["embedding"].as_array().map(Vec::len),
+            Some(1536)
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! Starting the `bench-server` process (pinned to core 0 with `taskset` when available).
 
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
+use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
 
 /// A running `bench-server` process; killed (by its own pid) when dropped.
@@ -24,7 +24,14 @@ impl ServerProcess {
     /// When the binary is missing or does not report its port.
     pub fn start(core: usize) -> Result<Self, Box<dyn std::error::Error>> {
         let exe = std::env::current_exe()?;
-        let server: PathBuf = exe.with_file_name("bench-server");
+        Self::start_at(&exe.with_file_name("bench-server"), core)
+    }
+
+    /// Starts the server binary at `server` (tests pass `CARGO_BIN_EXE_bench-server`).
+    ///
+    /// # Errors
+    /// When the binary is missing or does not report its port.
+    pub fn start_at(server: &Path, core: usize) -> Result<Self, Box<dyn std::error::Error>> {
         if !server.exists() {
             return Err(format!(
                 "{} not found: build it with `cargo build --release -p llm-bench`",
@@ -40,10 +47,10 @@ impl ServerProcess {
             .is_ok_and(|s| s.success());
         let mut cmd = if taskset {
             let mut c = Command::new("taskset");
-            c.arg("-c").arg(core.to_string()).arg(&server);
+            c.arg("-c").arg(core.to_string()).arg(server);
             c
         } else {
-            Command::new(&server)
+            Command::new(server)
         };
         let mut child = cmd
             .stdin(Stdio::piped())

@@ -73,12 +73,18 @@ pub async fn run(clients: &Clients, n: usize, reps: usize) -> Result<Vec<Row>, B
 /// When it did not.
 pub fn check_count(contender: Contender, count: usize, n: usize) -> Result<(), BoxError> {
     let expected = match contender {
-        Contender::RawBytes => n * crate::payload::chat_event().len() + crate::payload::DONE_EVENT.len(),
+        Contender::RawBytes => {
+            n * crate::payload::chat_event().len() + crate::payload::DONE_EVENT.len()
+        }
         _ => n,
     };
     if count == expected {
         Ok(())
     } else {
-        Err(format!("{} delivered {count}, expected {expected}", contender.name()).into())
+        Err(format!(
+            "{} delivered {count}, expected {expected}",
+            contender.name()
+        )
+        .into())
     }
 }

@@ -77,3 +77,10 @@ fn page_size() -> u64 {
     let size = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
     u64::try_from(size).unwrap_or(4096)
 }
+
+/// The number of online CPUs of the machine (not limited by this process's affinity).
+pub fn online_cpus() -> usize {
+    // SAFETY: sysconf with a valid name has no memory-safety preconditions.
+    let n = unsafe { libc::sysconf(libc::_SC_NPROCESSORS_ONLN) };
+    usize::try_from(n).unwrap_or(0)
+}

@@ -1,0 +1,445 @@
+//! The printed report: machine and version header, one markdown table per section, and
+//! the per-target verdicts computed from this run's medians.
+
+use std::fmt::Write as _;
+use std::process::Command;
+
+use crate::clients::Contender;
+use crate::decode::{self, Decoder};
+use crate::{latency, memory, nonstream, streaming};
+
+const MIB: f64 = 1024.0 * 1024.0;
+
+/// Everything one run measured (sections not run are empty).
+#[derive(Debug, Default)]
+pub struct Results {
+    /// Section 1.
+    pub decode: Vec<decode::Row>,
+    /// Section 2.
+    pub streaming: Vec<streaming::Row>,
+    /// Streamed events per run in section 2.
+    pub streaming_events: usize,
+    /// Section 3, stall.
+    pub stall: Vec<memory::StallRow>,
+    /// Section 3, full speed.
+    pub flat: Vec<memory::FlatRow>,
+    /// Section 4.
+    pub nonstream: Vec<nonstream::Row>,
+    /// Section 5.
+    pub latency: Vec<latency::Row>,
+    /// Paced interval of section 5, in µs.
+    pub latency_interval_us: u64,
+}
+
+fn cmd(program: &str, args: &[&str]) -> String {
+    Command::new(program)
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// The versions of the contenders and main libraries, from the workspace `Cargo.lock`.
+pub fn versions() -> Vec<(String, String)> {
+    let lock_path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../Cargo.lock");
+    let lock = std::fs::read_to_string(lock_path).unwrap_or_default();
+    let wanted = [
+        "llm-core",
+        "peakprivacy",
+        "aligneai",
+        "async-openai",
+        "eventsource-stream",
+        "sseer",
+        "reqwest",
+        "hyper",
+        "tokio",
+        "serde_json",
+        "memchr",
+    ];
+    let mut out = Vec::new();
+    for block in lock.split("[[package]]") {
+        let field = |key: &str| {
+            block.lines().find_map(|l| {
+                l.strip_prefix(key).map(|v| {
+                    v.trim()
+                        .trim_start_matches('=')
+                        .trim()
+                        .trim_matches('"')
+                        .to_owned()
+                })
+            })
+        };
+        if let (Some(name), Some(version)) = (field("name ="), field("version =")) {
+            if wanted.contains(&name.as_str())
+                && !out.iter().any(|(n, v)| *n == name && *v == version)
+            {
+                out.push((name, version));
+            }
+        }
+    }
+    out.sort_by_key(|(n, _)| wanted.iter().position(|w| w == n));
+    out
+}
+
+/// The header: command, commit, machine, versions.
+pub fn header(quick: bool, load_start: &str, server_pinning: &str) -> String {
+    let mut s = String::new();
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines().find_map(|l| {
+                l.strip_prefix("model name")
+                    .map(|v| v.trim_start_matches([' ', '\t', ':']).to_owned())
+            })
+        })
+        .unwrap_or_else(|| "unknown".to_owned());
+    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease")
+        .map(|s| s.trim().to_owned())
+        .unwrap_or_else(|_| "unknown".to_owned());
+    let nproc = crate::sys::online_cpus();
+    let dirty = if cmd("git", &["status", "--porcelain", "--untracked-files=no"]).is_empty() {
+        ""
+    } else {
+        " (work tree has uncommitted changes)"
+    };
+    let _ = writeln!(
+        s,
+        "Command: `cargo run --release -p llm-bench --bin llm-bench{}`",
+        if quick { " -- --quick" } else { "" }
+    );
+    let _ = writeln!(s);
+    let _ = writeln!(s, "- date: {}", cmd("date", &["-u", "+%Y-%m-%d %H:%M UTC"]));
+    let _ = writeln!(
+        s,
+        "- git commit: {}{dirty}",
+        cmd("git", &["rev-parse", "--short", "HEAD"])
+    );
+    let _ = writeln!(
+        s,
+        "- machine: {nproc} CPUs ({cpu}), Linux {kernel}, {}",
+        cmd("rustc", &["-V"])
+    );
+    let _ = writeln!(
+        s,
+        "- pinning: server `{server_pinning}`, client (this process) sched_setaffinity core 1; client runtime: tokio current-thread"
+    );
+    let _ = writeln!(
+        s,
+        "- load average at start: {load_start}; at end: {}",
+        loadavg()
+    );
+    let v: Vec<String> = versions().iter().map(|(n, v)| format!("{n} {v}")).collect();
+    let _ = writeln!(s, "- versions: {}", v.join(", "));
+    s
+}
+
+/// `/proc/loadavg`'s first three fields.
+pub fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".to_owned())
+}
+
+fn verdict(ok: bool) -> &'static str {
+    if ok {
+        "MET"
+    } else {
+        "MISSED"
+    }
+}
+
+/// The tables and verdicts.
+pub fn body(r: &Results) -> String {
+    let mut s = String::new();
+    let mut verdicts: Vec<String> = Vec::new();
+
+    if !r.decode.is_empty() {
+        let _ = writeln!(
+            s,
+            "\n### 1. SSE decode throughput (MB/s, median (min-max); same bytes, same chunks)\n"
+        );
+        let _ = writeln!(s, "| input | chunking | ours MB/s | ours events/s | eventsource-stream | sseer | memchr ceiling | ours / es | ours / sseer |");
+        let _ = writeln!(s, "|---|---|---|---|---|---|---|---|---|");
+        for row in &r.decode {
+            let ours = row.get(Decoder::Ours);
+            let es = row.get(Decoder::EventsourceStream);
+            let ss = row.get(Decoder::Sseer);
+            let ev_s = ours.median / row.bytes as f64 * row.events as f64;
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {:.2} M | {} | {} | {} | {:.1}x | {:.2}x |",
+                row.input,
+                row.chunking,
+                ours.fmt(1e6, 0),
+                ev_s / 1e6,
+                es.fmt(1e6, 0),
+                ss.fmt(1e6, 0),
+                row.get(Decoder::MemchrCeiling).fmt(1e6, 0),
+                ours.median / es.median,
+                ours.median / ss.median,
+            );
+        }
+        let min_es = r
+            .decode
+            .iter()
+            .map(|row| row.get(Decoder::Ours).median / row.get(Decoder::EventsourceStream).median)
+            .fold(f64::INFINITY, f64::min);
+        let misses_es: Vec<String> = r
+            .decode
+            .iter()
+            .filter(|row| {
+                row.get(Decoder::Ours).median < 3.0 * row.get(Decoder::EventsourceStream).median
+            })
+            .map(|row| format!("{} / {}", row.input, row.chunking))
+            .collect();
+        verdicts.push(format!("- SSE decode >= 3x eventsource-stream on every row: **{}** (lowest ratio {min_es:.1}x{})", verdict(misses_es.is_empty()), if misses_es.is_empty() { String::new() } else { format!("; below on: {}", misses_es.join(", ")) }));
+        let min_ss = r
+            .decode
+            .iter()
+            .map(|row| row.get(Decoder::Ours).median / row.get(Decoder::Sseer).median)
+            .fold(f64::INFINITY, f64::min);
+        let misses_ss: Vec<String> = r
+            .decode
+            .iter()
+            .filter(|row| row.get(Decoder::Ours).median < row.get(Decoder::Sseer).median)
+            .map(|row| {
+                format!(
+                    "{} / {} ({:.2}x)",
+                    row.input,
+                    row.chunking,
+                    row.get(Decoder::Ours).median / row.get(Decoder::Sseer).median
+                )
+            })
+            .collect();
+        verdicts.push(format!(
+            "- SSE decode >= sseer on every row: **{}** (lowest ratio {min_ss:.2}x{})",
+            verdict(misses_ss.is_empty()),
+            if misses_ss.is_empty() {
+                String::new()
+            } else {
+                format!("; below on: {}", misses_ss.join(", "))
+            }
+        ));
+        let large: Vec<&decode::Row> = r
+            .decode
+            .iter()
+            .filter(|row| row.bytes / row.events >= 64 * 1024)
+            .collect();
+        let min_large = large
+            .iter()
+            .map(|row| row.get(Decoder::Ours).median)
+            .fold(f64::INFINITY, f64::min);
+        verdicts.push(format!(
+            "- Large events >= 1.5 GB/s: **{}** (slowest large-event row {:.2} GB/s)",
+            verdict(min_large >= 1.5e9),
+            min_large / 1e9
+        ));
+        let mut worst = (0.0f64, "");
+        for input in decode::inputs() {
+            let speeds: Vec<f64> = r
+                .decode
+                .iter()
+                .filter(|row| row.input == input.name)
+                .map(|row| row.get(Decoder::Ours).median)
+                .collect();
+            let max = speeds.iter().copied().fold(0.0, f64::max);
+            let min = speeds.iter().copied().fold(f64::INFINITY, f64::min);
+            if max / min > worst.0 {
+                worst = (max / min, input.name);
+            }
+        }
+        verdicts.push(format!("- <= 2x slowdown across chunkings: **{}** (worst: {} varies {:.2}x between its fastest and slowest chunking)", verdict(worst.0 <= 2.0), worst.1, worst.0));
+    }
+
+    if !r.streaming.is_empty() {
+        let _ = writeln!(s, "\n### 2. End-to-end streaming ({} chat chunks of 270 B from the loopback server process)\n", r.streaming_events);
+        let _ = writeln!(
+            s,
+            "| framing | client | CPU ns/event | over floor | events/s (thousands) |"
+        );
+        let _ = writeln!(s, "|---|---|---|---|---|");
+        for framing in streaming::FRAMINGS {
+            let floor = r
+                .streaming
+                .iter()
+                .find(|x| x.framing == framing && x.contender == Contender::RawBytes)
+                .map_or(0.0, |x| x.cpu_ns.median);
+            for row in r.streaming.iter().filter(|x| x.framing == framing) {
+                let label = if framing == "event" {
+                    "1 event / HTTP chunk"
+                } else {
+                    "64 KiB HTTP chunks"
+                };
+                let _ = writeln!(
+                    s,
+                    "| {label} | {} | {} | {:+.0} | {} |",
+                    row.contender.name(),
+                    row.cpu_ns.fmt(1.0, 0),
+                    row.cpu_ns.median - floor,
+                    row.events_per_s.fmt(1e3, 0)
+                );
+            }
+            let get = |c: Contender| {
+                r.streaming
+                    .iter()
+                    .find(|x| x.framing == framing && x.contender == c)
+            };
+            if let (Some(ours), Some(oa)) = (get(Contender::Ours), get(Contender::AsyncOpenai)) {
+                let over = ours.cpu_ns.median - floor;
+                verdicts.push(format!("- Streaming CPU <= floor + 600 ns ({framing} framing): **{}** (ours {:.0} ns/event = floor {:.0} + {:.0} ns)", verdict(over <= 600.0), ours.cpu_ns.median, floor, over));
+                let ratio = ours.events_per_s.median / oa.events_per_s.median;
+                let want = if framing == "event" { 1.5 } else { 3.0 };
+                verdicts.push(format!("- Streaming events/s >= {want}x async-openai ({framing} framing): **{}** ({ratio:.2}x: {:.0}k vs {:.0}k events/s; CPU/event {:.2}x lower)", verdict(ratio >= want), ours.events_per_s.median / 1e3, oa.events_per_s.median / 1e3, oa.cpu_ns.median / ours.cpu_ns.median));
+            }
+        }
+    }
+
+    if !r.stall.is_empty() || !r.flat.is_empty() {
+        let _ = writeln!(
+            s,
+            "\n### 3. Memory (fresh child process per run, 64 KiB framing)\n"
+        );
+        let _ = writeln!(
+            s,
+            "| test | client | stream | RSS growth MiB | peak over pre-request RSS, MiB |"
+        );
+        let _ = writeln!(s, "|---|---|---|---|---|");
+        for row in &r.stall {
+            let _ = writeln!(
+                s,
+                "| consumer stalls after {} events | {} | {} events, {:.0} MB | {} | |",
+                memory::STALL_AFTER,
+                row.contender.name(),
+                row.events,
+                row.bytes as f64 / 1e6,
+                row.growth.fmt(MIB, 1)
+            );
+        }
+        for row in &r.flat {
+            let _ = writeln!(
+                s,
+                "| full speed, growth after the 10% mark | {} | {} events | {} | {} |",
+                row.contender.name(),
+                row.events,
+                row.growth.fmt(MIB, 1),
+                row.peak.fmt(MIB, 1)
+            );
+        }
+        let ours_stall: Vec<&memory::StallRow> = r
+            .stall
+            .iter()
+            .filter(|x| x.contender == Contender::Ours)
+            .collect();
+        if !ours_stall.is_empty() {
+            let worst = ours_stall.iter().map(|x| x.growth.max).fold(0.0, f64::max);
+            let oa = r
+                .stall
+                .iter()
+                .filter(|x| x.contender == Contender::AsyncOpenai)
+                .map(|x| format!("{:.0} MiB at {} events", x.growth.median / MIB, x.events))
+                .collect::<Vec<_>>()
+                .join(", ");
+            verdicts.push(format!("- Stall growth <= 8 MiB regardless of length: **{}** (ours at most {:.1} MiB over {} stream lengths; async-openai {oa})", verdict(worst <= 8.0 * MIB), worst / MIB, ours_stall.len()));
+        }
+        if let Some(ours) = r.flat.iter().find(|x| x.contender == Contender::Ours) {
+            verdicts.push(format!(
+                "- Flat RSS over {} events (growth after the 10% mark < 4 MiB): **{}** ({:.1} MiB)",
+                ours.events,
+                verdict(ours.growth.max < 4.0 * MIB),
+                ours.growth.median / MIB
+            ));
+        }
+    }
+
+    if !r.nonstream.is_empty() {
+        let _ = writeln!(
+            s,
+            "\n### 4. Non-streaming CPU per request (keep-alive, sequential)\n"
+        );
+        let _ = writeln!(
+            s,
+            "| request | requests/run | raw reqwest + serde_json µs | ours µs | ours / raw |"
+        );
+        let _ = writeln!(s, "|---|---|---|---|---|");
+        for row in &r.nonstream {
+            let ratio = row.ours.median / row.raw.median;
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} | {:+.1}% |",
+                row.kind.name(),
+                row.requests,
+                row.raw.fmt(1e3, 1),
+                row.ours.fmt(1e3, 1),
+                (ratio - 1.0) * 100.0
+            );
+            let limit = if row.kind == nonstream::Kind::Chat {
+                10.0
+            } else {
+                5.0
+            };
+            verdicts.push(format!(
+                "- Non-streaming {} <= +{limit:.0}% CPU over raw reqwest: **{}** ({:+.1}%)",
+                row.kind.name(),
+                verdict((ratio - 1.0) * 100.0 <= limit),
+                (ratio - 1.0) * 100.0
+            ));
+        }
+    }
+
+    if !r.latency.is_empty() {
+        let _ = writeln!(s, "\n### 5. Delivery delay after the server's write (paced, one event every {} µs; median of per-round quantiles)\n", r.latency_interval_us);
+        let _ = writeln!(s, "| line ends | client | events (all rounds) | p50 µs | p99 µs | added p50 µs | added p99 µs |");
+        let _ = writeln!(s, "|---|---|---|---|---|---|---|");
+        for ending in latency::ENDINGS {
+            let raw = r
+                .latency
+                .iter()
+                .find(|x| x.ending == ending && x.contender == Contender::RawBytes);
+            let (r50, r99) = raw.map_or((0.0, 0.0), |x| (x.p50, x.p99));
+            for row in r.latency.iter().filter(|x| x.ending == ending) {
+                if let Some(note) = &row.note {
+                    let _ = writeln!(
+                        s,
+                        "| {} | {} | {} | {note} | | | |",
+                        ending.name(),
+                        row.contender.name(),
+                        row.events
+                    );
+                    continue;
+                }
+                let _ = writeln!(
+                    s,
+                    "| {} | {} | {} | {:.0} | {:.0} | {:+.0} | {:+.0} |",
+                    ending.name(),
+                    row.contender.name(),
+                    row.events,
+                    row.p50 / 1e3,
+                    row.p99 / 1e3,
+                    (row.p50 - r50) / 1e3,
+                    (row.p99 - r99) / 1e3
+                );
+            }
+            if let Some(ours) = r
+                .latency
+                .iter()
+                .find(|x| x.ending == ending && x.contender == Contender::Ours)
+            {
+                let added = (ours.p99 - r99) / 1e3;
+                verdicts.push(format!(
+                    "- Added p99 <= 200 µs ({}): **{}** ({added:+.0} µs)",
+                    ending.name(),
+                    verdict(added <= 200.0)
+                ));
+            }
+        }
+    }
+
+    let _ = writeln!(s, "\n### Verdicts (ratios from this run's medians)\n");
+    for v in verdicts {
+        let _ = writeln!(s, "{v}");
+    }
+    s
+}

@@ -1,0 +1,70 @@
+//! A fast smoke test of the harness (well under 10 s): the server process answers every
+//! mode, every streaming contender reads the same small stream completely, and every
+//! decoder counts the same events. It measures nothing.
+
+#![allow(clippy::unwrap_used, missing_docs)]
+
+use std::path::Path;
+
+use llm_bench::clients::{self, Clients, Contender};
+use llm_bench::server::ServerProcess;
+use llm_bench::{decode, latency, nonstream, payload, streaming};
+
+#[test]
+fn decoders_agree_on_every_input_and_chunking() {
+    for input in decode::inputs() {
+        // Two events keep the quadratic contender fast in debug builds.
+        let body = bytes::Bytes::from(input.event.repeat(2));
+        for chunking in decode::Chunking::ALL {
+            let chunks = chunking.split_for_profile(&body, input.event.len());
+            for decoder in decode::Decoder::ALL {
+                let events = decode::run_once(decoder, &chunks).unwrap();
+                assert_eq!(
+                    events,
+                    2,
+                    "{} {} {}",
+                    decoder.name(),
+                    input.name,
+                    chunking.name()
+                );
+            }
+        }
+    }
+    assert_eq!(payload::chat_event().len(), 270);
+}
+
+#[test]
+fn every_contender_streams_from_the_server_process() {
+    let server = ServerProcess::start_at(Path::new(env!("CARGO_BIN_EXE_bench-server")), 0).unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let clients = Clients::new(&server.url("")).unwrap();
+        for framing in streaming::FRAMINGS {
+            let path = format!("sse/{framing}/300/lf/");
+            for contender in streaming::CONTENDERS {
+                let count = clients::stream(&clients, contender, &path, &mut |_, _| None)
+                    .await
+                    .unwrap();
+                streaming::check_count(contender, count, 300).unwrap();
+            }
+        }
+        // CR and CRLF line ends through ours.
+        for ending in ["cr", "crlf"] {
+            let path = format!("sse/64k/50/{ending}/");
+            let count = clients::stream(&clients, Contender::Ours, &path, &mut |_, _| None)
+                .await
+                .unwrap();
+            assert_eq!(count, 50);
+        }
+        let rows = latency::run(&clients, 5, 1000, 1).await.unwrap();
+        assert_eq!(
+            rows.len(),
+            latency::ENDINGS.len() * latency::CONTENDERS.len()
+        );
+        let rows = nonstream::run(&server.url(""), 3, 2, 1).await.unwrap();
+        assert_eq!(rows.len(), 2);
+    });
+}
