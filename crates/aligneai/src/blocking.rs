@@ -28,7 +28,7 @@ pub use resources::{Chat, Completions, Embeddings, Models};
 pub use stream::{ChatCompletionStream, TextIter};
 
 use crate::env::EnvConfig;
-use crate::{Error, ErrorKind, RequestOptions, Result};
+use crate::{Error, ErrorKind, RequestOptions, Result, SecretString};
 
 /// A blocking AligneAI client: the same calls as [`crate::AligneAI`], returning values
 /// directly. Cheap to clone; clones share the runtime and the connection pool.
@@ -99,7 +99,7 @@ impl AligneAI {
     /// # let _ = client;
     /// # Ok::<(), aligneai::Error>(())
     /// ```
-    pub fn new(api_key: impl Into<String>) -> Result<Self> {
+    pub fn new(api_key: impl Into<SecretString>) -> Result<Self> {
         Self::builder().api_key(api_key).build()
     }
 

@@ -135,8 +135,8 @@ impl AligneAIBuilder {
     }
 
     /// Sets the API key (a blank key counts as unset).
-    pub fn api_key(mut self, key: impl Into<String>) -> Self {
-        self.api_key = Some(SecretString::new(key.into()));
+    pub fn api_key(mut self, key: impl Into<SecretString>) -> Self {
+        self.api_key = Some(key.into());
         self
     }
 

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use llm_core::{ApiRequest, RequestOptions, Result, Transport};
+use llm_core::{ApiRequest, RequestOptions, Result, SecretString, Transport};
 
 use crate::builder::AligneAIBuilder;
 use crate::chat::Chat;
@@ -61,7 +61,7 @@ impl AligneAI {
     /// # let _ = client;
     /// # Ok::<(), aligneai::Error>(())
     /// ```
-    pub fn new(api_key: impl Into<String>) -> Result<Self> {
+    pub fn new(api_key: impl Into<SecretString>) -> Result<Self> {
         Self::builder().api_key(api_key).build()
     }
 

@@ -48,7 +48,7 @@ impl AligneAIBuilder {
 
     forward! {
         /// See [`crate::AligneAIBuilder::api_key`].
-        api_key(key: impl Into<String>);
+        api_key(key: impl Into<crate::SecretString>);
         /// See [`crate::AligneAIBuilder::base_url`].
         base_url(url: impl Into<String>);
         /// See [`crate::AligneAIBuilder::workspace_id`].
