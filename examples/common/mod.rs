@@ -16,12 +16,35 @@
 #![allow(dead_code)]
 
 use std::error::Error;
+use std::fmt;
 use std::time::Duration;
 
 use llm_testkit::{AligneAIEmulator, AligneAIEmulatorBuilder, PeakPrivacyEmulator};
 
 /// What `main` returns in every example.
-pub type Result<T = ()> = std::result::Result<T, Box<dyn Error>>;
+pub type Result<T = ()> = std::result::Result<T, Failure>;
+
+/// Any error, returned from `main` with `?`. When `main` fails, Rust prints it with `Debug`:
+/// here that is the message and its causes, one per line, instead of a struct dump.
+pub struct Failure(Box<dyn Error>);
+
+impl<E: Into<Box<dyn Error>>> From<E> for Failure {
+    fn from(error: E) -> Self {
+        Self(error.into())
+    }
+}
+
+impl fmt::Debug for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut source = self.0.source();
+        while let Some(cause) = source {
+            write!(f, "\n  caused by: {cause}")?;
+            source = cause.source();
+        }
+        Ok(())
+    }
+}
 
 /// Pause between streamed events of the local emulators, so a streamed answer visibly
 /// arrives piece by piece (and the examples still finish in well under a second).
