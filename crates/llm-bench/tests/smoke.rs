@@ -18,6 +18,14 @@ fn decoders_agree_on_every_input_and_chunking() {
         for chunking in decode::Chunking::ALL {
             let chunks = chunking.split_for_profile(&body, input.event.len());
             for decoder in decode::Decoder::ALL {
+                // eventsource-stream is quadratic on long lines in small reads: far too
+                // slow for an unoptimised test build.
+                let slow = decoder == decode::Decoder::EventsourceStream
+                    && input.event.len() > 4096
+                    && chunking != decode::Chunking::PerEvent;
+                if slow && cfg!(debug_assertions) {
+                    continue;
+                }
                 let events = decode::run_once(decoder, &chunks).unwrap();
                 assert_eq!(
                     events,
