@@ -157,6 +157,14 @@ impl Error {
         if let Some(context) = &mut self.inner.context {
             scrub(context);
         }
+        if let Some(source) = &self.inner.source {
+            // E.g. serde's "invalid type: string \"<body text>\"" on a 200 of the wrong shape.
+            let shown = format!("{source} {source:?}");
+            if shown.contains(secret) {
+                let text = source.to_string().replace(secret, "[REDACTED]");
+                self.inner.source = Some(Box::new(RedactedSource(text)));
+            }
+        }
         if let Some(api) = &mut self.inner.api {
             for text in [&mut api.message, &mut api.error_type, &mut api.code]
                 .into_iter()
@@ -318,6 +326,18 @@ impl Error {
         self.kind() == ErrorKind::Decode
     }
 }
+
+/// A source error whose text contained the credential, kept as redacted text.
+#[derive(Debug)]
+struct RedactedSource(String);
+
+impl fmt::Display for RedactedSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl StdError for RedactedSource {}
 
 /// Lossy UTF-8 of at most [`RAW_BODY_CAP`] bytes, cut on a character boundary.
 fn capped_text(body: &[u8]) -> String {

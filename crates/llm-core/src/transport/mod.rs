@@ -152,7 +152,27 @@ impl Transport {
     /// [`ErrorKind::Decode`] when the body is not the expected JSON.
     pub async fn send_json<T: DeserializeOwned>(&self, request: ApiRequest) -> Result<T> {
         let raw = self.send(request).await?;
-        decode_json(&raw.body, raw.status)
+        decode_json(&raw.body, raw.status).map_err(|err| self.redact(err))
+    }
+
+    /// Removes this client's credential from `err`'s messages and source text (a server
+    /// may echo the key back in a body). HTTP errors of [`send`](Self::send) and
+    /// [`send_json`](Self::send_json) are already redacted; provider crates pass errors
+    /// they build from response bodies themselves (decode errors, mid-stream errors)
+    /// through this.
+    ///
+    /// ```
+    /// use llm_core::{Error, ErrorKind, SecretString, Transport};
+    /// let t = Transport::builder("http://localhost:1").auth("Api-Token", SecretString::from("k-123")).build()?;
+    /// let err = t.redact(Error::with_message(ErrorKind::Stream, "token k-123 rejected"));
+    /// assert_eq!(err.to_string(), "stream error: token [REDACTED] rejected");
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn redact(&self, mut err: Error) -> Error {
+        if let Some(secret) = self.inner.auth.as_ref().and_then(|a| a.value.to_str().ok()) {
+            err.redact(secret);
+        }
+        err
     }
 
     /// Sends `request` with retries and returns the 2xx response with its whole body.
