@@ -327,3 +327,22 @@ async fn https_to_a_plain_server_fails_as_a_connection_error() {
     assert_error_hidden(&err);
     assert!(elapsed < Duration::from_secs(5));
 }
+
+#[tokio::test]
+async fn decode_errors_of_a_body_echoing_the_key_never_show_it() {
+    // A 200 whose body is a JSON string holding the key: serde's message quotes it.
+    let body = format!("\"{KEY}\"");
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_raw(body.clone(), "application/json"))
+        .mount(&server)
+        .await;
+    let peak = peak_builder(&server.uri()).build().unwrap();
+    let request = ChatCompletionRequest::new("m", [Message::user("hi")]);
+    let (result, _) = within(BOUND, peak.chat().completions().create(request)).await;
+    let err = result.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode);
+    assert_error_hidden(&err);
+    let (result, _) = within(BOUND, peak.models().list()).await;
+    assert_error_hidden(&result.unwrap_err());
+}
