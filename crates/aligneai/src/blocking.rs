@@ -3,7 +3,7 @@
 //!
 //! [`AligneAI`] owns a current-thread tokio runtime and runs each call to completion on
 //! it; streams become iterators. Calling it from inside an async runtime returns an
-//! [`ErrorKind::Config`] error instead of panicking: use [`crate::AligneAI`] there.
+//! [`ErrorKind::Config`](crate::ErrorKind::Config) error instead of panicking: use [`crate::AligneAI`] there.
 //!
 //! ```no_run
 //! use aligneai::blocking::AligneAI;
@@ -28,7 +28,8 @@ pub use resources::{Chat, Completions, Embeddings, Models};
 pub use stream::{ChatCompletionStream, TextIter};
 
 use crate::env::EnvConfig;
-use crate::{Error, ErrorKind, RequestOptions, Result, SecretString};
+use crate::{RequestOptions, Result, SecretString};
+use llm_core::BlockingRuntime as Runtime;
 
 /// A blocking AligneAI client: the same calls as [`crate::AligneAI`], returning values
 /// directly. Cheap to clone; clones share the runtime and the connection pool.
@@ -46,53 +47,11 @@ impl fmt::Debug for AligneAI {
     }
 }
 
-/// The owned runtime; dropped in the background when the last handle goes away inside an
-/// async context (where a blocking drop would panic).
-struct Runtime(Option<tokio::runtime::Runtime>);
-
-impl Drop for Runtime {
-    fn drop(&mut self) {
-        if let Some(runtime) = self.0.take() {
-            if tokio::runtime::Handle::try_current().is_ok() {
-                runtime.shutdown_background();
-            }
-        }
-    }
-}
-
-impl Runtime {
-    fn new() -> Result<Self> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| {
-                Error::with_source(
-                    ErrorKind::Config,
-                    "the blocking runtime could not be started",
-                    e,
-                )
-            })?;
-        Ok(Self(Some(runtime)))
-    }
-
-    /// Runs `future` to completion, or fails when called from inside an async runtime.
-    fn block_on<F: Future>(&self, future: F) -> Result<F::Output> {
-        ensure_not_async()?;
-        match &self.0 {
-            Some(runtime) => Ok(runtime.block_on(future)),
-            None => Err(Error::with_message(
-                ErrorKind::Config,
-                "the blocking runtime was shut down",
-            )),
-        }
-    }
-}
-
 impl AligneAI {
     /// A blocking client with `api_key` (other settings as [`crate::AligneAI::new`]).
     ///
     /// # Errors
-    /// As for [`crate::AligneAI::new`]; [`ErrorKind::Config`] inside an async runtime.
+    /// As for [`crate::AligneAI::new`]; [`ErrorKind::Config`](crate::ErrorKind::Config) inside an async runtime.
     ///
     /// ```
     /// let client = aligneai::blocking::AligneAI::new("my-key")?;
@@ -107,7 +66,7 @@ impl AligneAI {
     /// [`crate::AligneAI::from_env`]).
     ///
     /// # Errors
-    /// As for [`crate::AligneAI::from_env`]; [`ErrorKind::Config`] inside an async runtime.
+    /// As for [`crate::AligneAI::from_env`]; [`ErrorKind::Config`](crate::ErrorKind::Config) inside an async runtime.
     ///
     /// ```no_run
     /// let client = aligneai::blocking::AligneAI::from_env()?;
@@ -136,7 +95,7 @@ impl AligneAI {
     /// at the same time.
     ///
     /// # Errors
-    /// [`ErrorKind::Config`] when the runtime cannot be started, or inside an async runtime.
+    /// [`ErrorKind::Config`](crate::ErrorKind::Config) when the runtime cannot be started, or inside an async runtime.
     ///
     /// ```
     /// let async_client = aligneai::AligneAI::new("k")?;
@@ -145,10 +104,12 @@ impl AligneAI {
     /// # Ok::<(), aligneai::Error>(())
     /// ```
     pub fn from_async(client: crate::AligneAI) -> Result<Self> {
-        ensure_not_async()?;
+        let runtime = Runtime::new("the blocking AligneAI client")?;
+        // Refuse at construction, not only at the first call, inside an async runtime.
+        runtime.block_on(async {})?;
         Ok(Self {
             inner: client,
-            runtime: Arc::new(Runtime::new()?),
+            runtime: Arc::new(runtime),
         })
     }
 
@@ -229,17 +190,4 @@ impl AligneAI {
     pub(crate) fn block_on<T>(&self, future: impl Future<Output = Result<T>>) -> Result<T> {
         self.runtime.block_on(future)?
     }
-}
-
-/// The typed error for a blocking call made inside an async runtime (where blocking the
-/// thread would panic or deadlock).
-fn ensure_not_async() -> Result<()> {
-    if tokio::runtime::Handle::try_current().is_ok() {
-        return Err(Error::with_message(
-            ErrorKind::Config,
-            "the blocking AligneAI client was called inside an async runtime; \
-             use the async aligneai::AligneAI client there",
-        ));
-    }
-    Ok(())
 }

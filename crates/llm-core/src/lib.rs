@@ -20,6 +20,7 @@
 //! # Ok::<(), llm_core::Error>(())
 //! ```
 
+mod blocking;
 mod error;
 mod options;
 pub mod retry;
@@ -27,6 +28,7 @@ mod secret;
 pub mod sse;
 mod transport;
 
+pub use blocking::BlockingRuntime;
 pub use error::{ApiError, Error, ErrorKind, FieldErrors, Result, RAW_BODY_CAP};
 pub use options::RequestOptions;
 pub use secret::SecretString;

@@ -6,7 +6,7 @@
 //! directly.
 //!
 //! Do not call it from async code: there, every method returns an
-//! [`ErrorKind::Config`] error instead of blocking the runtime
+//! [`ErrorKind::Config`](crate::ErrorKind::Config) error instead of blocking the runtime
 //! (or panicking). Use the async [`crate::PeakPrivacy`] instead. This includes
 //! `tokio::task::spawn_blocking` threads, which also run inside a runtime.
 //!
@@ -35,13 +35,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use llm_core::retry::{Clock, Jitter, RetryPolicy, Sleep};
-use llm_core::SecretString;
+use llm_core::{BlockingRuntime as Runtime, SecretString};
 
 pub use chat::{Chat, Completions};
 pub use models::Models;
 pub use stream::{ChatCompletionStream, TextIter};
 
-use crate::{Error, ErrorKind, Result};
+use crate::Result;
 
 /// The blocking PeakPrivacy client. Cloning is cheap; clones share the runtime and the
 /// connection pool.
@@ -72,7 +72,7 @@ impl PeakPrivacy {
     /// A client with `token` and default settings; see [`crate::PeakPrivacy::new`].
     ///
     /// # Errors
-    /// As [`crate::PeakPrivacy::new`], or [`ErrorKind::Config`] when the runtime cannot
+    /// As [`crate::PeakPrivacy::new`], or [`ErrorKind::Config`](crate::ErrorKind::Config) when the runtime cannot
     /// be started.
     ///
     /// ```
@@ -114,7 +114,7 @@ impl PeakPrivacy {
     /// own runtime.
     ///
     /// # Errors
-    /// [`ErrorKind::Config`] when the runtime cannot be started.
+    /// [`ErrorKind::Config`](crate::ErrorKind::Config) when the runtime cannot be started.
     ///
     /// ```
     /// let async_client = peakprivacy::PeakPrivacy::new("t")?;
@@ -124,7 +124,7 @@ impl PeakPrivacy {
     pub fn from_async(client: crate::PeakPrivacy) -> Result<Self> {
         Ok(Self {
             inner: client,
-            runtime: Arc::new(Runtime::new()?),
+            runtime: Arc::new(Runtime::new("the blocking PeakPrivacy client")?),
         })
     }
 
@@ -312,7 +312,7 @@ impl PeakPrivacyBuilder {
     /// Builds the blocking client and starts its runtime.
     ///
     /// # Errors
-    /// As [`crate::PeakPrivacyBuilder::build`], or [`ErrorKind::Config`] when the runtime
+    /// As [`crate::PeakPrivacyBuilder::build`], or [`ErrorKind::Config`](crate::ErrorKind::Config) when the runtime
     /// cannot be started.
     ///
     /// ```
@@ -322,59 +322,4 @@ impl PeakPrivacyBuilder {
     pub fn build(self) -> Result<PeakPrivacy> {
         PeakPrivacy::from_async(self.inner.build()?)
     }
-}
-
-/// The owned current-thread runtime. Dropped without panicking even inside an async
-/// context (where a plain `Runtime` drop would panic).
-struct Runtime {
-    runtime: Option<tokio::runtime::Runtime>,
-}
-
-impl Runtime {
-    fn new() -> Result<Self> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| {
-                Error::with_source(ErrorKind::Config, "the blocking runtime could not start", e)
-            })?;
-        Ok(Self {
-            runtime: Some(runtime),
-        })
-    }
-
-    /// Runs `future` unless the caller is inside an async runtime (where blocking would
-    /// stall it and tokio would panic).
-    fn block_on<F: Future>(&self, future: F) -> Result<F::Output> {
-        ensure_not_async()?;
-        match &self.runtime {
-            Some(runtime) => Ok(runtime.block_on(future)),
-            None => Err(Error::with_message(
-                ErrorKind::Config,
-                "the blocking runtime has shut down",
-            )),
-        }
-    }
-}
-
-impl Drop for Runtime {
-    fn drop(&mut self) {
-        if let Some(runtime) = self.runtime.take() {
-            if tokio::runtime::Handle::try_current().is_ok() {
-                runtime.shutdown_background();
-            }
-        }
-    }
-}
-
-/// The typed error for a blocking call made inside an async runtime.
-fn ensure_not_async() -> Result<()> {
-    if tokio::runtime::Handle::try_current().is_ok() {
-        return Err(Error::with_message(
-            ErrorKind::Config,
-            "the blocking PeakPrivacy client was called inside an async runtime; \
-             use the async peakprivacy::PeakPrivacy client there",
-        ));
-    }
-    Ok(())
 }
