@@ -173,4 +173,5 @@ pub(crate) async fn send(
         client.config().embeddings_format,
         inputs.len(),
     )
+    .map_err(|err| client.transport().redact(err))
 }

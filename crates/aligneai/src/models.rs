@@ -54,5 +54,6 @@ impl<'c> Models<'c> {
             .send(ApiRequest::get("models").options(options))
             .await?;
         crate::wire::models::decode(&raw.body, raw.status)
+            .map_err(|err| self.client.transport().redact(err))
     }
 }

@@ -67,7 +67,8 @@ impl<'c> Completions<'c> {
             .json(&body)?
             .options(options);
         let raw = self.client.transport().send(api_request).await?;
-        let wire: WireCompletion = llm_core::decode_json(&raw.body, raw.status)?;
+        let wire: WireCompletion = llm_core::decode_json(&raw.body, raw.status)
+            .map_err(|err| self.client.transport().redact(err))?;
         Ok(wire.into_completion())
     }
 
