@@ -83,7 +83,10 @@ where
         match item {
             Ok(item) => items.push(item),
             Err(err) => {
-                assert!(stream.next().await.is_none(), "the stream must end after an error");
+                assert!(
+                    stream.next().await.is_none(),
+                    "the stream must end after an error"
+                );
                 return (items, Some(err));
             }
         }
@@ -95,7 +98,13 @@ where
 /// error, the retries and the elapsed time.
 async fn peak_stream(
     scripts: Vec<Vec<Step>>,
-) -> (Vec<String>, Option<Error>, RawServer, RecordingSleep, Duration) {
+) -> (
+    Vec<String>,
+    Option<Error>,
+    RawServer,
+    RecordingSleep,
+    Duration,
+) {
     let server = RawServer::start(scripts).await;
     let sleep = RecordingSleep::new();
     let client = peak(&server, &sleep);
@@ -132,7 +141,11 @@ async fn reset_after_k_events_yields_k_chunks_then_a_connection_error() {
         assert_eq!(texts, toks(k), "k={k}");
         let err = err.unwrap_or_else(|| panic!("k={k}: a reset stream ended cleanly"));
         assert_eq!(err.kind(), ErrorKind::Connection, "k={k}: {err:?}");
-        assert_eq!(server.requests().len(), 1, "a stream is not retried after its headers");
+        assert_eq!(
+            server.requests().len(),
+            1,
+            "a stream is not retried after its headers"
+        );
         assert_eq!(sleep.retries(), 0);
         assert!(elapsed < Duration::from_secs(2), "{elapsed:?}");
         assert_no_key(&err);
@@ -159,13 +172,18 @@ async fn content_length_stream_cut_short_is_an_error() {
     bytes.extend(&body);
     let (texts, err, _, _, _) = peak_stream(vec![vec![Step::Write(bytes), Step::Close]]).await;
     assert_eq!(texts, toks(2));
-    assert_eq!(err.expect("cut body ended cleanly").kind(), ErrorKind::Connection);
+    assert_eq!(
+        err.expect("cut body ended cleanly").kind(),
+        ErrorKind::Connection
+    );
 }
 
 #[tokio::test]
 async fn clean_end_in_the_middle_of_an_event_is_a_stream_error() {
     let mut script = stream_with(2, event);
-    script.push(Step::Write(chunk(b"data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"mess")));
+    script.push(Step::Write(chunk(
+        b"data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"mess",
+    )));
     script.push(Step::Write(last_chunk()));
     let (texts, err, _, _, _) = peak_stream(vec![script]).await;
     assert_eq!(texts, toks(2));
@@ -209,7 +227,10 @@ async fn keep_alive_comments_do_not_reset_the_idle_timeout() {
     let (texts, err, _, _, elapsed) = peak_stream(vec![script]).await;
     assert_eq!(texts, toks(1));
     assert_eq!(err.expect("must time out").kind(), ErrorKind::Timeout);
-    assert!(elapsed < IDLE * 4, "comments kept the stream alive: {elapsed:?}");
+    assert!(
+        elapsed < IDLE * 4,
+        "comments kept the stream alive: {elapsed:?}"
+    );
 }
 
 #[tokio::test]
@@ -230,7 +251,11 @@ async fn headers_that_never_come_time_out_and_are_retried() {
     let (texts, err, server, sleep, elapsed) = peak_stream(vec![vec![Step::Hang]]).await;
     assert!(texts.is_empty());
     assert_eq!(err.unwrap().kind(), ErrorKind::Timeout);
-    assert_eq!(server.requests().len(), 3, "retried while no event reached the caller");
+    assert_eq!(
+        server.requests().len(),
+        3,
+        "retried while no event reached the caller"
+    );
     assert_eq!(sleep.retries(), 2);
     assert!(elapsed < Duration::from_secs(8), "{elapsed:?}");
 }
@@ -238,7 +263,10 @@ async fn headers_that_never_come_time_out_and_are_retried() {
 #[tokio::test]
 async fn stream_headers_then_silence_hits_the_idle_timeout() {
     // Headers arrive (so no retry), then nothing at all.
-    let script = vec![Step::Write(head(200, "text/event-stream", None)), Step::Hang];
+    let script = vec![
+        Step::Write(head(200, "text/event-stream", None)),
+        Step::Hang,
+    ];
     let (texts, err, server, _, elapsed) = peak_stream(vec![script]).await;
     assert!(texts.is_empty());
     assert_eq!(err.unwrap().kind(), ErrorKind::Timeout);
@@ -250,8 +278,7 @@ async fn stream_headers_then_silence_hits_the_idle_timeout() {
 async fn headers_without_content_type_then_silence_hits_the_idle_timeout() {
     // No content type: the client sniffs the first byte, within the idle timeout.
     let bytes = b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n".to_vec();
-    let (texts, err, _, _, elapsed) =
-        peak_stream(vec![vec![Step::Write(bytes), Step::Hang]]).await;
+    let (texts, err, _, _, elapsed) = peak_stream(vec![vec![Step::Write(bytes), Step::Hang]]).await;
     assert!(texts.is_empty());
     assert_eq!(err.unwrap().kind(), ErrorKind::Timeout);
     assert!(elapsed < IDLE * 4, "{elapsed:?}");
@@ -265,7 +292,12 @@ async fn status_errors_before_the_stream_are_retried() {
     ok.push(Step::Write(last_chunk()));
     let server = RawServer::start(vec![
         vec![Step::Write(response(503, "application/json", &[], b"{}"))],
-        vec![Step::Write(response(429, "application/json", &[("retry-after-ms", "20")], b"{}"))],
+        vec![Step::Write(response(
+            429,
+            "application/json",
+            &[("retry-after-ms", "20")],
+            b"{}",
+        ))],
         vec![Step::Reset],
         ok,
     ])
@@ -280,10 +312,21 @@ async fn status_errors_before_the_stream_are_retried() {
         .build()
         .unwrap();
     let ((chunks, err), _) = within(BOUND, async {
-        drain(client.chat().completions().create_stream(request()).await.unwrap()).await
+        drain(
+            client
+                .chat()
+                .completions()
+                .create_stream(request())
+                .await
+                .unwrap(),
+        )
+        .await
     })
     .await;
-    assert_eq!(chunks.iter().map(|c| c.content()).collect::<Vec<_>>(), ["tok0", "tok1"]);
+    assert_eq!(
+        chunks.iter().map(|c| c.content()).collect::<Vec<_>>(),
+        ["tok0", "tok1"]
+    );
     assert!(err.is_none(), "{err:?}");
     assert_eq!(server.requests().len(), 4);
     let ms: Vec<u128> = sleep.delays().iter().map(Duration::as_millis).collect();
@@ -310,7 +353,9 @@ async fn quota_403_on_a_stream_is_not_retried() {
 #[tokio::test]
 async fn invalid_utf8_in_a_stream_is_a_decode_error() {
     let mut script = stream_with(1, event);
-    script.push(Step::Write(chunk(b"data: {\"choices\":[{\"delta\":{\"content\":\"\xff\xfe\"}}]}\n\n")));
+    script.push(Step::Write(chunk(
+        b"data: {\"choices\":[{\"delta\":{\"content\":\"\xff\xfe\"}}]}\n\n",
+    )));
     script.push(Step::Write(chunk(&event("never"))));
     script.push(Step::Write(last_chunk()));
     let (texts, err, _, _, _) = peak_stream(vec![script]).await;
@@ -332,7 +377,9 @@ async fn invalid_utf8_split_across_chunks_is_a_decode_error() {
 #[tokio::test]
 async fn non_json_data_is_a_decode_error() {
     let mut script = stream_with(1, event);
-    script.push(Step::Write(chunk(b"data: {\"choices\": [ this is not json\n\n")));
+    script.push(Step::Write(chunk(
+        b"data: {\"choices\": [ this is not json\n\n",
+    )));
     script.push(Step::Write(last_chunk()));
     let (texts, err, _, _, _) = peak_stream(vec![script]).await;
     assert_eq!(texts, toks(1));
@@ -352,13 +399,18 @@ async fn wrong_shape_chunk_is_a_decode_error() {
 #[tokio::test]
 async fn error_payload_mid_stream_is_a_stream_error() {
     let mut script = stream_with(2, event);
-    script.push(Step::Write(chunk(b"data: {\"error\":\"Subscription amount limit has been reached\"}\n\n")));
+    script.push(Step::Write(chunk(
+        b"data: {\"error\":\"Subscription amount limit has been reached\"}\n\n",
+    )));
     script.push(Step::Write(last_chunk()));
     let (texts, err, _, _, _) = peak_stream(vec![script]).await;
     assert_eq!(texts, toks(2));
     let err = err.unwrap();
     assert_eq!(err.kind(), ErrorKind::Stream);
-    assert!(err.to_string().contains("Subscription amount limit"), "{err}");
+    assert!(
+        err.to_string().contains("Subscription amount limit"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -397,8 +449,12 @@ async fn plain_json_answer_to_a_stream_request_cut_mid_body_is_an_error() {
     let json = r#"{"id":"x","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":"whole answer"}}]}"#;
     let mut bytes = head(200, "application/json", Some(json.len()));
     bytes.extend_from_slice(&json.as_bytes()[..30]);
-    let (texts, err, server, _, _) =
-        peak_stream(vec![vec![Step::Write(bytes), Step::Sleep(Duration::from_millis(20)), Step::Reset]]).await;
+    let (texts, err, server, _, _) = peak_stream(vec![vec![
+        Step::Write(bytes),
+        Step::Sleep(Duration::from_millis(20)),
+        Step::Reset,
+    ]])
+    .await;
     assert!(texts.is_empty());
     assert_eq!(err.expect("cut JSON passed").kind(), ErrorKind::Connection);
     assert_eq!(server.requests().len(), 1);
@@ -434,10 +490,8 @@ async fn aligne_stream(
     let server = RawServer::start(scripts).await;
     let sleep = RecordingSleep::new();
     let client = aligne(&server, &sleep);
-    let request = aligneai::ChatCompletionRequest::new(
-        "llama3",
-        [aligneai::ChatMessage::user("Hello")],
-    );
+    let request =
+        aligneai::ChatCompletionRequest::new("llama3", [aligneai::ChatMessage::user("Hello")]);
     let ((texts, err), elapsed) = within(BOUND, async {
         match client.chat().completions().create_stream(request).await {
             Ok(stream) => {
@@ -457,7 +511,10 @@ async fn aligneai_reset_after_k_events_is_an_error() {
     script.extend([Step::Sleep(Duration::from_millis(30)), Step::Reset]);
     let (texts, err, server, elapsed) = aligne_stream(vec![script]).await;
     assert_eq!(texts, toks(3));
-    assert_eq!(err.expect("reset ended cleanly").kind(), ErrorKind::Connection);
+    assert_eq!(
+        err.expect("reset ended cleanly").kind(),
+        ErrorKind::Connection
+    );
     assert_eq!(server.requests().len(), 1);
     assert!(elapsed < Duration::from_secs(2));
 }
@@ -472,7 +529,9 @@ async fn aligneai_stall_and_mid_event_end() {
     assert!(elapsed < IDLE * 4);
 
     let mut script = stream_with(1, delta_event);
-    script.push(Step::Write(chunk(b"data: {\"choices\":[{\"delta\":{\"content\":\"x")));
+    script.push(Step::Write(chunk(
+        b"data: {\"choices\":[{\"delta\":{\"content\":\"x",
+    )));
     script.push(Step::Write(last_chunk()));
     let (texts, err, _, _) = aligne_stream(vec![script]).await;
     assert_eq!(texts, toks(1));

@@ -48,15 +48,31 @@ fn request() -> ChatCompletionRequest {
 const COMPLETION: &str = r#"{"id":"1df8f5af","object":"chat.completion","created":1705942239,"model":"gpt-3.5-turbo-1106","choices":[{"finish_reason":"stop","index":0,"message":{"content":"Hello! How can I assist you today?","role":"assistant"}}],"usage":{"completion_tokens":9,"prompt_tokens":8,"total_tokens":17}}"#;
 
 fn ok_json(body: &str) -> Vec<Step> {
-    vec![Step::Write(response(200, "application/json", &[], body.as_bytes()))]
+    vec![Step::Write(response(
+        200,
+        "application/json",
+        &[],
+        body.as_bytes(),
+    ))]
 }
 
 fn status(code: u16, headers: &[(&str, &str)], body: &str) -> Vec<Step> {
-    vec![Step::Write(response(code, "application/json", headers, body.as_bytes()))]
+    vec![Step::Write(response(
+        code,
+        "application/json",
+        headers,
+        body.as_bytes(),
+    ))]
 }
 
 /// The result of one `create` call against `server`, with the retries it made.
-async fn create(server: &RawServer) -> (peakprivacy::Result<peakprivacy::ChatCompletion>, RecordingSleep, Duration) {
+async fn create(
+    server: &RawServer,
+) -> (
+    peakprivacy::Result<peakprivacy::ChatCompletion>,
+    RecordingSleep,
+    Duration,
+) {
     let sleep = RecordingSleep::new();
     let client = peak(&server.uri(), &sleep);
     let (result, elapsed) = within(BOUND, client.chat().completions().create(request())).await;
@@ -64,8 +80,14 @@ async fn create(server: &RawServer) -> (peakprivacy::Result<peakprivacy::ChatCom
 }
 
 fn assert_no_key(err: &peakprivacy::Error) {
-    assert!(!err.to_string().contains(KEY), "Display leaks the key: {err}");
-    assert!(!format!("{err:?}").contains(KEY), "Debug leaks the key: {err:?}");
+    assert!(
+        !err.to_string().contains(KEY),
+        "Display leaks the key: {err}"
+    );
+    assert!(
+        !format!("{err:?}").contains(KEY),
+        "Debug leaks the key: {err:?}"
+    );
 }
 
 // ---------------------------------------------------------------- below HTTP
@@ -81,7 +103,10 @@ async fn connection_refused_is_a_retried_connection_error() {
     assert!(err.is_connect() && err.is_retryable());
     assert_eq!(err.status(), None);
     assert_eq!(sleep.retries(), 2, "3 attempts in all");
-    assert_eq!(sleep.delays(), [Duration::from_millis(500), Duration::from_secs(1)]);
+    assert_eq!(
+        sleep.delays(),
+        [Duration::from_millis(500), Duration::from_secs(1)]
+    );
     assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
     assert_no_key(&err);
 }
@@ -101,7 +126,10 @@ async fn reset_before_headers_is_a_retried_connection_error() {
 async fn reset_before_headers_then_success() {
     let server = RawServer::start(vec![vec![Step::Reset], ok_json(COMPLETION)]).await;
     let (result, sleep, _) = create(&server).await;
-    assert_eq!(result.unwrap().content(), "Hello! How can I assist you today?");
+    assert_eq!(
+        result.unwrap().content(),
+        "Hello! How can I assist you today?"
+    );
     assert_eq!(server.requests().len(), 2);
     assert_eq!(sleep.retries(), 1);
 }
@@ -130,7 +158,11 @@ async fn reset_mid_body_is_a_retried_connection_error() {
     let (result, sleep, elapsed) = create(&server).await;
     let err = result.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Connection, "{err:?}");
-    assert_eq!(server.requests().len(), 3, "a broken body is retried like a broken connection");
+    assert_eq!(
+        server.requests().len(),
+        3,
+        "a broken body is retried like a broken connection"
+    );
     assert_eq!(sleep.retries(), 2);
     assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
 }
@@ -139,8 +171,11 @@ async fn reset_mid_body_is_a_retried_connection_error() {
 async fn body_shorter_than_content_length_then_success() {
     let mut partial = head(200, "application/json", Some(COMPLETION.len()));
     partial.extend_from_slice(&COMPLETION.as_bytes()[..40]);
-    let server =
-        RawServer::start(vec![vec![Step::Write(partial), Step::Close], ok_json(COMPLETION)]).await;
+    let server = RawServer::start(vec![
+        vec![Step::Write(partial), Step::Close],
+        ok_json(COMPLETION),
+    ])
+    .await;
     let (result, sleep, _) = create(&server).await;
     assert_eq!(result.unwrap().id, "1df8f5af");
     assert_eq!(server.requests().len(), 2);
@@ -219,7 +254,11 @@ async fn each_5xx_then_success_is_retried() {
         let (result, sleep, elapsed) = create(&server).await;
         assert_eq!(result.unwrap().model, "gpt-3.5-turbo-1106", "status {code}");
         assert_eq!(server.requests().len(), 2, "status {code}");
-        assert_eq!(sleep.delays(), [Duration::from_millis(500)], "status {code}");
+        assert_eq!(
+            sleep.delays(),
+            [Duration::from_millis(500)],
+            "status {code}"
+        );
         assert!(elapsed < Duration::from_secs(2));
     }
 }
@@ -265,9 +304,11 @@ async fn persistent_503_gives_up_after_the_retries() {
 
 #[tokio::test]
 async fn rate_limit_retry_after_seconds_is_honoured() {
-    let server =
-        RawServer::start(vec![status(429, &[("retry-after", "2")], "{}"), ok_json(COMPLETION)])
-            .await;
+    let server = RawServer::start(vec![
+        status(429, &[("retry-after", "2")], "{}"),
+        ok_json(COMPLETION),
+    ])
+    .await;
     let (result, sleep, _) = create(&server).await;
     result.unwrap();
     assert_eq!(sleep.delays(), [Duration::from_secs(2)]);
@@ -277,7 +318,11 @@ async fn rate_limit_retry_after_seconds_is_honoured() {
 #[tokio::test]
 async fn rate_limit_retry_after_ms_wins_over_seconds() {
     let server = RawServer::start(vec![
-        status(429, &[("retry-after-ms", "1250"), ("retry-after", "9")], "{}"),
+        status(
+            429,
+            &[("retry-after-ms", "1250"), ("retry-after", "9")],
+            "{}",
+        ),
         ok_json(COMPLETION),
     ])
     .await;
@@ -429,7 +474,11 @@ async fn html_error_page_from_a_proxy_is_a_server_error() {
     .await;
     let (result, sleep, _) = create(&server).await;
     let err = result.unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::InternalServer, "not a connection error");
+    assert_eq!(
+        err.kind(),
+        ErrorKind::InternalServer,
+        "not a connection error"
+    );
     assert_eq!(err.status(), Some(502));
     assert_eq!(err.api_message(), Some("502 Bad Gateway"));
     assert!(err.raw_body().unwrap().contains("nginx"));
@@ -470,7 +519,13 @@ async fn truncated_json_is_a_decode_error() {
 
 #[tokio::test]
 async fn valid_json_of_the_wrong_shape_is_a_decode_error() {
-    for body in [r#"{"choices":42}"#, "[1,2,3]", r#""just a string""#, "null", "42"] {
+    for body in [
+        r#"{"choices":42}"#,
+        "[1,2,3]",
+        r#""just a string""#,
+        "null",
+        "42",
+    ] {
         let server = RawServer::start(vec![ok_json(body)]).await;
         let (result, _, _) = create(&server).await;
         let err = result.unwrap_err();
@@ -484,8 +539,13 @@ async fn valid_json_of_the_wrong_shape_is_a_decode_error() {
     assert_eq!(result.unwrap_err().kind(), ErrorKind::Decode);
     let server = RawServer::start(vec![ok_json(r#"{"data":[{"embedding":"x"}]}"#)]).await;
     let client = aligne(&server.uri(), &sleep);
-    let (result, _) =
-        within(BOUND, client.embeddings().create(EmbeddingRequest::new(["a", "b"]))).await;
+    let (result, _) = within(
+        BOUND,
+        client
+            .embeddings()
+            .create(EmbeddingRequest::new(["a", "b"])),
+    )
+    .await;
     assert_eq!(result.unwrap_err().kind(), ErrorKind::Decode);
 }
 
@@ -504,15 +564,26 @@ async fn empty_200_body_is_a_decode_error() {
     // AligneAI embeddings: the same.
     let server = RawServer::start(vec![ok_json("")]).await;
     let client = aligne(&server.uri(), &sleep);
-    let (result, _) = within(BOUND, client.embeddings().create(EmbeddingRequest::new("a"))).await;
+    let (result, _) = within(
+        BOUND,
+        client.embeddings().create(EmbeddingRequest::new("a")),
+    )
+    .await;
     assert_eq!(result.unwrap_err().kind(), ErrorKind::Decode);
 }
 
 #[tokio::test]
 async fn invalid_utf8_in_a_json_body_is_a_decode_error() {
-    let mut body = br#"{"id":"x","choices":[{"index":0,"message":{"role":"assistant","content":""#.to_vec();
+    let mut body =
+        br#"{"id":"x","choices":[{"index":0,"message":{"role":"assistant","content":""#.to_vec();
     body.extend_from_slice(b"\xff\xfe\"}}]}");
-    let server = RawServer::start(vec![vec![Step::Write(response(200, "application/json", &[], &body))]]).await;
+    let server = RawServer::start(vec![vec![Step::Write(response(
+        200,
+        "application/json",
+        &[],
+        &body,
+    ))]])
+    .await;
     let (result, _, _) = create(&server).await;
     assert_eq!(result.unwrap_err().kind(), ErrorKind::Decode);
 }
@@ -550,8 +621,11 @@ async fn endless_chunked_body_stops_at_the_limit() {
         .max_response_size(256 * 1024)
         .build()
         .unwrap();
-    let (result, elapsed) =
-        within(BOUND, client.embeddings().create(EmbeddingRequest::new("a"))).await;
+    let (result, elapsed) = within(
+        BOUND,
+        client.embeddings().create(EmbeddingRequest::new("a")),
+    )
+    .await;
     let err = result.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::ResponseTooLarge, "{err:?}");
     assert!(!err.is_retryable());
@@ -563,7 +637,13 @@ async fn endless_chunked_body_stops_at_the_limit() {
 async fn huge_error_body_is_capped() {
     // A 500 with a 8 MiB body: the error keeps a capped prefix and the call returns.
     let body = vec![b'x'; 8 * 1024 * 1024];
-    let server = RawServer::start(vec![vec![Step::Write(response(500, "text/plain", &[], &body))]]).await;
+    let server = RawServer::start(vec![vec![Step::Write(response(
+        500,
+        "text/plain",
+        &[],
+        &body,
+    ))]])
+    .await;
     let sleep = RecordingSleep::new();
     let client = PeakPrivacy::builder()
         .api_token(KEY)
@@ -584,10 +664,19 @@ async fn huge_error_body_is_capped() {
 #[tokio::test]
 async fn aligneai_reset_then_503_then_success() {
     let body = r#"{"data":[{"embedding":[0.5,-1.0],"index":0}],"model":"nomic-embed-v1.5"}"#;
-    let server = RawServer::start(vec![vec![Step::Reset], status(503, &[], "{}"), ok_json(body)]).await;
+    let server = RawServer::start(vec![
+        vec![Step::Reset],
+        status(503, &[], "{}"),
+        ok_json(body),
+    ])
+    .await;
     let sleep = RecordingSleep::new();
     let client = aligne(&server.uri(), &sleep);
-    let (result, _) = within(BOUND, client.embeddings().create(EmbeddingRequest::new("hi"))).await;
+    let (result, _) = within(
+        BOUND,
+        client.embeddings().create(EmbeddingRequest::new("hi")),
+    )
+    .await;
     let response = result.unwrap();
     assert_eq!(response.data[0].embedding, [0.5, -1.0]);
     assert_eq!(server.requests().len(), 3);

@@ -3,9 +3,9 @@
 //! bytes never panic the providers' stream, JSON and error-body decoding.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
 #[path = "support/sse_reference.rs"]
 mod sse_reference;
+mod support;
 
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -126,12 +126,24 @@ fn known_split_dependent_error_kinds() {
     let cap = SseDecoder::DEFAULT_MAX_EVENT_SIZE;
     let body = b"data: ^^^\xf3\xf3\xf3";
     let one = decoder_items(&[Bytes::from_static(body)], cap);
-    let split = decoder_items(&[Bytes::from_static(&body[..10]), Bytes::from_static(&body[10..])], cap);
+    let split = decoder_items(
+        &[
+            Bytes::from_static(&body[..10]),
+            Bytes::from_static(&body[10..]),
+        ],
+        cap,
+    );
     assert_eq!(one, split, "UTF-8 carried across chunks");
 
     let body = b"data:\xda\x03\x00\x05\x0b\x0b\x0b\x0b {\"a\"\xe3";
     let one = decoder_items(&[Bytes::from_static(body)], 10);
-    let split = decoder_items(&[Bytes::from_static(&body[..7]), Bytes::from_static(&body[7..])], 10);
+    let split = decoder_items(
+        &[
+            Bytes::from_static(&body[..7]),
+            Bytes::from_static(&body[7..]),
+        ],
+        10,
+    );
     assert_eq!(one, split, "oversized and invalid");
 }
 
@@ -259,7 +271,8 @@ fn through_clients(content_type: &'static str, body: Vec<u8>) {
             .stream_idle_timeout(Duration::from_secs(2))
             .build()
             .unwrap();
-        let request = peakprivacy::ChatCompletionRequest::new("m", [peakprivacy::Message::user("hi")]);
+        let request =
+            peakprivacy::ChatCompletionRequest::new("m", [peakprivacy::Message::user("hi")]);
         tokio::time::timeout(bound, async {
             match peak.chat().completions().create_stream(request).await {
                 Ok(mut stream) => {
@@ -284,7 +297,8 @@ fn through_clients(content_type: &'static str, body: Vec<u8>) {
             .stream_idle_timeout(Duration::from_secs(2))
             .build()
             .unwrap();
-        let request = aligneai::ChatCompletionRequest::new("m", [aligneai::ChatMessage::user("hi")]);
+        let request =
+            aligneai::ChatCompletionRequest::new("m", [aligneai::ChatMessage::user("hi")]);
         tokio::time::timeout(bound, async {
             match aligne.chat().completions().create_stream(request).await {
                 Ok(mut stream) => {

@@ -33,11 +33,17 @@ fn assert_error_hidden(err: &Error) {
 }
 
 fn peak_builder(uri: &str) -> peakprivacy::PeakPrivacyBuilder {
-    PeakPrivacy::builder().api_token(KEY).base_url(format!("{uri}/v1")).max_retries(0)
+    PeakPrivacy::builder()
+        .api_token(KEY)
+        .base_url(format!("{uri}/v1"))
+        .max_retries(0)
 }
 
 fn aligne_builder(uri: &str) -> aligneai::AligneAIBuilder {
-    AligneAI::builder().api_key(KEY).base_url(format!("{uri}/v1")).max_retries(0)
+    AligneAI::builder()
+        .api_key(KEY)
+        .base_url(format!("{uri}/v1"))
+        .max_retries(0)
 }
 
 #[test]
@@ -47,7 +53,10 @@ fn debug_and_display_of_configuration_never_show_the_key() {
     let pc = pb.build().unwrap();
     assert_hidden("PeakPrivacy client", &format!("{pc:?} {pc:#?}"));
     assert_hidden("PeakPrivacy chat", &format!("{:?}", pc.chat()));
-    assert_hidden("PeakPrivacy completions", &format!("{:?}", pc.chat().completions()));
+    assert_hidden(
+        "PeakPrivacy completions",
+        &format!("{:?}", pc.chat().completions()),
+    );
     assert_hidden("PeakPrivacy models", &format!("{:?}", pc.models()));
 
     let ab = aligne_builder("http://127.0.0.1:9").workspace_id("ws-1");
@@ -150,7 +159,10 @@ async fn errors_from_a_server_that_echoes_the_request_never_show_the_key() {
     let err = result.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Authentication);
     // The server did echo the key: it is in the server's own text...
-    assert!(err.raw_body().unwrap().contains(KEY), "the test server must echo the key");
+    assert!(
+        err.raw_body().unwrap().contains(KEY),
+        "the test server must echo the key"
+    );
     // ...but never in what our error prints.
     assert_error_hidden(&err);
 
@@ -160,8 +172,11 @@ async fn errors_from_a_server_that_echoes_the_request_never_show_the_key() {
     assert_error_hidden(&result.unwrap_err());
 
     let aligne = aligne_builder(&server.uri()).build().unwrap();
-    let (result, _) =
-        within(BOUND, aligne.embeddings().create(EmbeddingRequest::new("hi"))).await;
+    let (result, _) = within(
+        BOUND,
+        aligne.embeddings().create(EmbeddingRequest::new("hi")),
+    )
+    .await;
     let err = result.unwrap_err();
     assert!(err.raw_body().unwrap().contains(KEY));
     assert_error_hidden(&err);
@@ -183,7 +198,12 @@ async fn stream_errors_from_an_echoing_server_never_show_the_key() {
     let request = ChatCompletionRequest::new("m", [Message::user("hi")]).anonymize(false);
     let (result, _) = within(BOUND, async {
         use futures_util::StreamExt;
-        let mut stream = peak.chat().completions().create_stream(request).await.unwrap();
+        let mut stream = peak
+            .chat()
+            .completions()
+            .create_stream(request)
+            .await
+            .unwrap();
         stream.next().await.unwrap()
     })
     .await;
@@ -194,14 +214,21 @@ async fn stream_errors_from_an_echoing_server_never_show_the_key() {
     // AligneAI decodes a plain-JSON answer to a stream request lazily, as the first item.
     let server = MockServer::start().await;
     Mock::given(any())
-        .respond_with(ResponseTemplate::new(200).set_body_raw(format!("\"{KEY}\""), "application/json"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(format!("\"{KEY}\""), "application/json"),
+        )
         .mount(&server)
         .await;
     let aligne = aligne_builder(&server.uri()).build().unwrap();
     let chat = aligneai::ChatCompletionRequest::new("m", [aligneai::ChatMessage::user("hi")]);
     let (result, _) = within(BOUND, async {
         use futures_util::StreamExt;
-        let mut stream = aligne.chat().completions().create_stream(chat).await.unwrap();
+        let mut stream = aligne
+            .chat()
+            .completions()
+            .create_stream(chat)
+            .await
+            .unwrap();
         stream.next().await.unwrap()
     })
     .await;
@@ -256,7 +283,10 @@ fn assert_no_credentials(other: &[Request]) {
                 "{name} was sent to another origin: {request:?}"
             );
         }
-        assert!(!echo_body(request).contains(KEY), "the key reached another origin");
+        assert!(
+            !echo_body(request).contains(KEY),
+            "the key reached another origin"
+        );
     }
 }
 
@@ -275,9 +305,15 @@ async fn cross_origin_redirects_never_carry_the_credential() {
         let (result, _) = within(BOUND, peak.chat().completions().create(request)).await;
         assert!(result.is_err());
 
-        let aligne = aligne_builder(&home.uri()).workspace_id("ws-1").build().unwrap();
-        let (result, _) =
-            within(BOUND, aligne.embeddings().create(EmbeddingRequest::new("hi"))).await;
+        let aligne = aligne_builder(&home.uri())
+            .workspace_id("ws-1")
+            .build()
+            .unwrap();
+        let (result, _) = within(
+            BOUND,
+            aligne.embeddings().create(EmbeddingRequest::new("hi")),
+        )
+        .await;
         assert!(result.is_err(), "{status}");
         let (result, _) = within(BOUND, aligne.models().list()).await;
         assert!(result.is_err(), "{status}");
@@ -311,19 +347,36 @@ async fn same_origin_redirects_are_followed() {
 fn tls_verification_is_on_by_default_and_no_env_var_turns_it_off() {
     // The Python SDK's switch; ours must ignore it (only the explicit builder option exists).
     std::env::set_var("PEAKPRIVACY_VERIFY_REQUEST", "False");
-    let pb = PeakPrivacy::builder().api_token("t").base_url("https://127.0.0.1:9");
-    assert!(format!("{pb:?}").contains("danger_accept_invalid_certs: false"), "{pb:?}");
+    let pb = PeakPrivacy::builder()
+        .api_token("t")
+        .base_url("https://127.0.0.1:9");
+    assert!(
+        format!("{pb:?}").contains("danger_accept_invalid_certs: false"),
+        "{pb:?}"
+    );
     pb.build().unwrap();
-    let ab = AligneAI::builder().api_key("k").base_url("https://127.0.0.1:9");
-    assert!(format!("{ab:?}").contains("danger_accept_invalid_certs: false"), "{ab:?}");
+    let ab = AligneAI::builder()
+        .api_key("k")
+        .base_url("https://127.0.0.1:9");
+    assert!(
+        format!("{ab:?}").contains("danger_accept_invalid_certs: false"),
+        "{ab:?}"
+    );
     let tb = Transport::builder("https://127.0.0.1:9");
-    assert!(format!("{tb:?}").contains("danger_accept_invalid_certs: false"), "{tb:?}");
+    assert!(
+        format!("{tb:?}").contains("danger_accept_invalid_certs: false"),
+        "{tb:?}"
+    );
     std::env::remove_var("PEAKPRIVACY_VERIFY_REQUEST");
 
     // The opt-out is explicit, named as dangerous, and visible in Debug.
-    let pb = PeakPrivacy::builder().api_token("t").danger_accept_invalid_certs(true);
+    let pb = PeakPrivacy::builder()
+        .api_token("t")
+        .danger_accept_invalid_certs(true);
     assert!(format!("{pb:?}").contains("danger_accept_invalid_certs: true"));
-    let ab = AligneAI::builder().api_key("k").danger_accept_invalid_certs(true);
+    let ab = AligneAI::builder()
+        .api_key("k")
+        .danger_accept_invalid_certs(true);
     assert!(format!("{ab:?}").contains("danger_accept_invalid_certs: true"));
 }
 
@@ -336,7 +389,10 @@ async fn https_to_a_plain_server_fails_as_a_connection_error() {
     )]])
     .await;
     let uri = server.uri().replace("http://", "https://");
-    let peak = peak_builder(&uri).connect_timeout(Duration::from_secs(3)).build().unwrap();
+    let peak = peak_builder(&uri)
+        .connect_timeout(Duration::from_secs(3))
+        .build()
+        .unwrap();
     let (result, elapsed) = within(BOUND, peak.models().list()).await;
     let err = result.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Connection, "{err:?}");
@@ -367,8 +423,11 @@ async fn decode_errors_of_a_body_echoing_the_key_never_show_it() {
     assert_error_hidden(&result.unwrap_err());
 
     let aligne = aligne_builder(&server.uri()).build().unwrap();
-    let (result, _) =
-        within(BOUND, aligne.embeddings().create(EmbeddingRequest::new("hi"))).await;
+    let (result, _) = within(
+        BOUND,
+        aligne.embeddings().create(EmbeddingRequest::new("hi")),
+    )
+    .await;
     assert_error_hidden(&result.unwrap_err());
     let (result, _) = within(BOUND, aligne.models().list()).await;
     assert_error_hidden(&result.unwrap_err());

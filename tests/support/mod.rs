@@ -89,7 +89,9 @@ impl RawRequest {
     pub fn header(&self, name: &str) -> Option<String> {
         self.head.lines().skip(1).find_map(|line| {
             let (n, v) = line.split_once(':')?;
-            n.trim().eq_ignore_ascii_case(name).then(|| v.trim().to_owned())
+            n.trim()
+                .eq_ignore_ascii_case(name)
+                .then(|| v.trim().to_owned())
         })
     }
 
@@ -251,7 +253,12 @@ async fn read_one_request(stream: &mut TcpStream) -> Option<RawRequest> {
 }
 
 /// A complete HTTP/1.1 response with `Content-Length` and `Connection: close`.
-pub fn response(status: u16, content_type: &str, extra_headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
+pub fn response(
+    status: u16,
+    content_type: &str,
+    extra_headers: &[(&str, &str)],
+    body: &[u8],
+) -> Vec<u8> {
     let mut out = format!(
         "HTTP/1.1 {status} {}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n",
         reason(status),
@@ -316,7 +323,10 @@ pub async fn refused_addr() -> String {
 
 /// Runs `fut` within `bound`, failing the test (instead of hanging) when it takes longer,
 /// and returns its output with the elapsed time.
-pub async fn within<T>(bound: Duration, fut: impl std::future::Future<Output = T>) -> (T, Duration) {
+pub async fn within<T>(
+    bound: Duration,
+    fut: impl std::future::Future<Output = T>,
+) -> (T, Duration) {
     let started = std::time::Instant::now();
     let out = tokio::time::timeout(bound, fut)
         .await

@@ -49,10 +49,7 @@ pub fn decode(body: &[u8]) -> RefOutcome {
     let mut out = RefOutcome::default();
     let mut pending = Pending::default();
     let mut rest = body;
-    loop {
-        let Some(end) = rest.iter().position(|&b| b == b'\n' || b == b'\r') else {
-            break;
-        };
+    while let Some(end) = rest.iter().position(|&b| b == b'\n' || b == b'\r') {
         let line = &rest[..end];
         let mut next = end + 1;
         if rest[end] == b'\r' && rest.get(end + 1) == Some(&b'\n') {
@@ -105,20 +102,16 @@ pub fn decode(body: &[u8]) -> RefOutcome {
                 };
                 pending.event = Some(value);
             }
-            b"id" => {
-                if !value.contains(&0) {
-                    let Some(value) = text() else {
-                        out.utf8_error = true;
-                        return out;
-                    };
-                    pending.id = Some(value);
-                }
+            b"id" if !value.contains(&0) => {
+                let Some(value) = text() else {
+                    out.utf8_error = true;
+                    return out;
+                };
+                pending.id = Some(value);
             }
-            b"retry" => {
-                if !value.is_empty() && value.iter().all(u8::is_ascii_digit) {
-                    if let Ok(ms) = std::str::from_utf8(value).unwrap_or("x").parse::<u64>() {
-                        pending.retry = Some(Duration::from_millis(ms));
-                    }
+            b"retry" if !value.is_empty() && value.iter().all(u8::is_ascii_digit) => {
+                if let Ok(ms) = std::str::from_utf8(value).unwrap_or("x").parse::<u64>() {
+                    pending.retry = Some(Duration::from_millis(ms));
                 }
             }
             _ => {}
