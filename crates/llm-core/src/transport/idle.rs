@@ -22,7 +22,7 @@ pin_project_lite::pin_project! {
     ///
     /// # #[tokio::main(flavor = "current_thread")] async fn main() {
     /// let items = futures_util::stream::iter([Ok::<_, llm_core::Error>(1), Ok(2)]);
-    /// let mut s = IdleTimeout::new(items, Duration::from_secs(5));
+    /// let mut s = std::pin::pin!(IdleTimeout::new(items, Duration::from_secs(5)));
     /// assert_eq!(s.next().await.unwrap().unwrap(), 1);
     /// # }
     /// ```
