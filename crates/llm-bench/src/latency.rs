@@ -1,7 +1,7 @@
 //! Section 5: delay between an event's send time (stamped by the paced server with
 //! `CLOCK_MONOTONIC`) and its delivery to the consumer; for raw `reqwest` chunks (the
-//! arrival floor) and for the SDK streams. "Added latency" is the SDK's quantile minus
-//! the raw chunks' quantile in the same framing.
+//! arrival floor) and for the SDK streams, read concurrently. "Added latency" is taken
+//! per event: the SDK's delay minus the raw chunk's delay for the same event index.
 
 use futures_util::StreamExt;
 
@@ -33,12 +33,17 @@ pub struct Row {
     pub p50: f64,
     /// 99th percentile delay, ns.
     pub p99: f64,
+    /// Median of the per-event added delay over the raw chunk's arrival, ns.
+    pub added_p50: f64,
+    /// 99th percentile of the per-event added delay, ns.
+    pub added_p99: f64,
     /// Why the row has no figures (e.g. the contender failed on this framing).
     pub note: Option<String>,
 }
 
 /// Raw chunks: every `"created":<stamp>` found in a chunk counts as arriving with it.
-async fn raw_delays(clients: &Clients, path: &str) -> Result<Vec<f64>, BoxError> {
+/// Returns (stamp, arrival) pairs in order.
+async fn raw_arrivals(clients: &Clients, path: &str) -> Result<Vec<(u64, u64)>, BoxError> {
     let url = format!("{}{}ai/completions", clients.root, path);
     let response = clients
         .http
@@ -48,7 +53,7 @@ async fn raw_delays(clients: &Clients, path: &str) -> Result<Vec<f64>, BoxError>
         .send()
         .await?;
     let mut body = response.bytes_stream();
-    let mut delays = Vec::new();
+    let mut out = Vec::new();
     let finder = memchr::memmem::Finder::new(b"\"created\":");
     while let Some(chunk) = body.next().await {
         let now = sys::monotonic_ns();
@@ -63,18 +68,45 @@ async fn raw_delays(clients: &Clients, path: &str) -> Result<Vec<f64>, BoxError>
                 .ok()
                 .and_then(|s| s.parse::<u64>().ok())
             {
-                delays.push(now.saturating_sub(stamp) as f64);
+                out.push((stamp, now));
             }
         }
     }
-    Ok(delays)
+    Ok(out)
 }
 
-/// Per-round p50s, p99s, events seen and a failure note, for one contender.
-type Rounds = (Vec<f64>, Vec<f64>, usize, Option<String>);
+/// An SDK stream: (stamp, delivery) pairs in order.
+async fn sdk_deliveries(
+    clients: &Clients,
+    contender: Contender,
+    path: &str,
+) -> Result<Vec<(u64, u64)>, BoxError> {
+    let mut out = Vec::new();
+    clients::stream(clients, contender, path, &mut |_, created| {
+        out.push((created, sys::monotonic_ns()));
+        None
+    })
+    .await?;
+    Ok(out)
+}
 
-/// Runs the section: per ending, `reps` rounds in which each contender streams `n`
-/// events paced every `interval_us`; a row's quantiles are the medians over the rounds.
+/// Per-round samples of one contender.
+#[derive(Debug, Clone, Default)]
+struct Rounds {
+    p50: Vec<f64>,
+    p99: Vec<f64>,
+    added_p50: Vec<f64>,
+    added_p99: Vec<f64>,
+    events: usize,
+    note: Option<String>,
+}
+
+/// Runs the section. Per ending and round, the three contenders read their own
+/// connection **at the same time** (one task, `join`), and the server sends event `i` on
+/// all three connections in the same timer tick (same start time). So a scheduling
+/// hiccup of the client delays the raw chunk and the SDK event alike, and the added
+/// delay is taken **per event**: (SDK delivery - stamp) - (raw arrival - stamp) for the
+/// same index. Row quantiles are medians over the rounds.
 ///
 /// # Errors
 /// A failed stream or a wrong event count (eventsource-stream failures are noted).
@@ -86,52 +118,72 @@ pub async fn run(
 ) -> Result<Vec<Row>, BoxError> {
     let mut rows = Vec::new();
     for ending in ENDINGS {
-        let path = format!(
-            "paced/{n}/{interval_us}/{}/",
-            ending.name().to_ascii_lowercase()
-        );
         let mut per: Vec<Rounds> = vec![Rounds::default(); CONTENDERS.len()];
         for _ in 0..reps {
-            for (slot, contender) in per.iter_mut().zip(CONTENDERS) {
-                let result = if contender == Contender::RawBytes {
-                    raw_delays(clients, &path).await
-                } else {
-                    let mut delays = Vec::with_capacity(n);
-                    clients::stream(clients, contender, &path, &mut |_, created| {
-                        delays.push(sys::monotonic_ns().saturating_sub(created) as f64);
-                        None
-                    })
-                    .await
-                    .map(|_| delays)
-                };
+            // Far enough ahead for the SDK clients to be built and connected.
+            let start = sys::monotonic_ns() + 300_000_000;
+            let path = format!(
+                "paced/{n}/{interval_us}/{}/{start}/",
+                ending.name().to_ascii_lowercase()
+            );
+            let (raw, es, ours) = futures_util::future::join3(
+                raw_arrivals(clients, &path),
+                sdk_deliveries(clients, Contender::EventsourceSerde, &path),
+                sdk_deliveries(clients, Contender::Ours, &path),
+            )
+            .await;
+            let raw = raw?;
+            if raw.len() != n {
+                return Err(format!("raw saw {} of {n} paced events", raw.len()).into());
+            }
+            for (slot, (contender, result)) in
+                per.iter_mut()
+                    .zip(CONTENDERS.into_iter().zip([Ok(raw.clone()), es, ours]))
+            {
                 let note = match &result {
                     Err(err) => Some(format!("failed: {err}")),
                     Ok(d) if d.len() != n => Some(format!("delivered {} of {n} events", d.len())),
                     Ok(_) => None,
                 };
-                if note.is_some() && contender != Contender::EventsourceSerde {
+                if note.is_some() && contender == Contender::Ours {
                     return Err(
                         format!("{} ({}): {note:?}", contender.name(), ending.name()).into(),
                     );
                 }
-                let mut delays = result.unwrap_or_default();
-                slot.2 += delays.len();
+                let got = result.unwrap_or_default();
+                slot.events += got.len();
                 if note.is_some() {
-                    slot.3 = note;
-                } else {
-                    slot.0.push(stats::quantile(&mut delays, 0.50));
-                    slot.1.push(stats::quantile(&mut delays, 0.99));
+                    slot.note = note;
+                    continue;
                 }
+                let mut abs: Vec<f64> = got
+                    .iter()
+                    .map(|(s, t)| t.saturating_sub(*s) as f64)
+                    .collect();
+                let mut added: Vec<f64> = got
+                    .iter()
+                    .zip(&raw)
+                    .map(|((s, t), (rs, rt))| {
+                        t.saturating_sub(*s) as f64 - rt.saturating_sub(*rs) as f64
+                    })
+                    .collect();
+                slot.p50.push(stats::quantile(&mut abs, 0.50));
+                slot.p99.push(stats::quantile(&mut abs, 0.99));
+                slot.added_p50.push(stats::quantile(&mut added, 0.50));
+                slot.added_p99.push(stats::quantile(&mut added, 0.99));
             }
         }
-        for ((p50, p99, events, note), contender) in per.into_iter().zip(CONTENDERS) {
+        for (r, contender) in per.into_iter().zip(CONTENDERS) {
+            let med = |v: &[f64]| stats::Summary::of(v).median;
             rows.push(Row {
                 ending,
                 contender,
-                events,
-                p50: stats::Summary::of(&p50).median,
-                p99: stats::Summary::of(&p99).median,
-                note,
+                events: r.events,
+                p50: med(&r.p50),
+                p99: med(&r.p99),
+                added_p50: med(&r.added_p50),
+                added_p99: med(&r.added_p99),
+                note: r.note,
             });
         }
     }

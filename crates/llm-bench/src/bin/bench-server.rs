@@ -11,8 +11,9 @@
 //! - `/sse/{event|64k}/{n}/{lf|crlf|cr}/...`: `n` 270-byte chat chunks then `data: [DONE]`,
 //!   chunked transfer encoding; `event` = one HTTP chunk and one write per event, `64k` =
 //!   the byte stream cut into 64 KiB HTTP chunks (events straddle chunk boundaries).
-//! - `/paced/{n}/{interval_us}/{lf|crlf|cr}/...`: `n` chunks, one write each, one every
-//!   `interval_us`, each stamped (`created`) with its `CLOCK_MONOTONIC` send time in ns.
+//! - `/paced/{n}/{interval_us}/{lf|crlf|cr}/[{start_ns}/]...`: `n` chunks, one write
+//!   each, one every `interval_us` (from `start_ns`, a `CLOCK_MONOTONIC` time, when
+//!   given), each stamped (`created`) with its `CLOCK_MONOTONIC` send time in ns.
 //! - `/chat/...`: a small chat completion (`Content-Length`).
 //! - `/embed/...`: an 8 x 1536-float embeddings response (`Content-Length`).
 
@@ -155,11 +156,14 @@ async fn serve(mut socket: TcpStream, bodies: &Bodies) -> Res<()> {
                 let ending = LineEnding::parse(ending).ok_or("bad line ending")?;
                 send_sse(&mut socket, framing, n, ending).await?;
             }
-            ["paced", n, interval, ending, ..] => {
+            ["paced", n, interval, ending, rest @ ..] => {
                 let n: usize = n.parse()?;
                 let interval = Duration::from_micros(interval.parse()?);
                 let ending = LineEnding::parse(ending).ok_or("bad line ending")?;
-                send_paced(&mut socket, n, interval, ending).await?;
+                // Optional start time (CLOCK_MONOTONIC ns): connections given the same one
+                // send their events in the same timer ticks, back to back.
+                let start_ns = rest.first().and_then(|t| t.parse::<u64>().ok());
+                send_paced(&mut socket, n, interval, ending, start_ns).await?;
             }
             ["chat", ..] => send_json(&mut socket, &bodies.completion).await?,
             ["embed", ..] => send_json(&mut socket, &bodies.embeddings).await?,
@@ -255,9 +259,11 @@ async fn send_paced(
     n: usize,
     interval: Duration,
     ending: LineEnding,
+    start_ns: Option<u64>,
 ) -> Res<()> {
     socket.write_all(SSE_HEAD).await?;
-    let start = tokio::time::Instant::now();
+    let wait = start_ns.map_or(0, |t| t.saturating_sub(sys::monotonic_ns()));
+    let start = tokio::time::Instant::now() + Duration::from_nanos(wait);
     for i in 0..n {
         tokio::time::sleep_until(start + interval * (i as u32 + 1)).await;
         let event = payload::stamped_event(sys::monotonic_ns(), ending);
