@@ -293,7 +293,10 @@ pub fn body(r: &Results) -> String {
                 verdicts.push(format!("- Streaming CPU <= floor + 600 ns ({framing} framing): **{}** (ours {:.0} ns/event = floor {:.0} + {:.0} ns)", verdict(over <= 600.0), ours.cpu_ns.median, floor, over));
                 let ratio = ours.events_per_s.median / oa.events_per_s.median;
                 let want = if framing == "event" { 1.5 } else { 3.0 };
-                verdicts.push(format!("- Streaming events/s >= {want}x async-openai ({framing} framing): **{}** ({ratio:.2}x: {:.0}k vs {:.0}k events/s; CPU/event {:.2}x lower)", verdict(ratio >= want), ours.events_per_s.median / 1e3, oa.events_per_s.median / 1e3, oa.cpu_ns.median / ours.cpu_ns.median));
+                // Wall-clock rates swing with the load other processes put on the two
+                // cores; the target counts as met only when the CPU-bound ratio agrees.
+                let cpu_ratio = oa.cpu_ns.median / ours.cpu_ns.median;
+                verdicts.push(format!("- Streaming events/s >= {want}x async-openai ({framing} framing): **{}** (wall {ratio:.2}x: {:.0}k vs {:.0}k events/s; CPU-bound {cpu_ratio:.2}x; met only if both reach {want}x)", verdict(ratio >= want && cpu_ratio >= want), ours.events_per_s.median / 1e3, oa.events_per_s.median / 1e3));
             }
         }
     }
