@@ -517,7 +517,7 @@ impl EventState {
             if bytes.len() < need {
                 self.carry[have..have + bytes.len()].copy_from_slice(bytes);
                 self.carry_len += bytes.len();
-                return Ok(());
+                return check_partial(&self.carry[..self.carry_len]);
             }
             let mut char_bytes = self.carry;
             char_bytes[have..have + need].copy_from_slice(&bytes[..need]);
@@ -529,6 +529,7 @@ impl EventState {
         let cut = incomplete_tail(bytes);
         push_in_pieces(&mut self.data, utf8(&bytes[..cut], "data")?);
         let tail = &bytes[cut..];
+        check_partial(tail)?;
         self.carry[..tail.len()].copy_from_slice(tail);
         self.carry_len = tail.len();
         Ok(())
@@ -705,6 +706,16 @@ fn extend_in_pieces(dst: &mut Vec<u8>, bytes: &[u8]) {
     }
     for piece in bytes.chunks(COPY_PIECE) {
         dst.extend_from_slice(piece);
+    }
+}
+
+/// Fails when `partial`, the start of a UTF-8 sequence carried to the next chunk, can no
+/// longer become valid (e.g. a lead byte followed by a non-continuation byte), so the error
+/// does not depend on where the chunks were cut.
+fn check_partial(partial: &[u8]) -> Result<(), Error> {
+    match std::str::from_utf8(partial) {
+        Err(err) if err.error_len().is_some() => utf8(partial, "data").map(drop),
+        _ => Ok(()),
     }
 }
 
