@@ -65,8 +65,6 @@ where
         }
         match this.inner.poll_next(cx) {
             Poll::Ready(Some(item)) => {
-                // Re-arming the timer per item is costly; remember the time and re-arm
-                // lazily when the timer fires.
                 *this.last_item = Instant::now();
                 if item.is_err() {
                     *this.done = true;
@@ -79,21 +77,22 @@ where
             }
             Poll::Pending => {}
         }
+        // The timer is re-armed only when it fires early (items arrived meanwhile), not
+        // on every item: resetting a tokio timer per event costs more than the check.
         loop {
-            let deadline = *this.last_item + *this.timeout;
-            if this.sleep.deadline() < deadline {
-                this.sleep.as_mut().reset(deadline);
-            }
             match this.sleep.as_mut().poll(cx) {
                 Poll::Pending => return Poll::Pending,
-                Poll::Ready(()) if Instant::now() >= *this.last_item + *this.timeout => {
-                    *this.done = true;
-                    return Poll::Ready(Some(Err(Error::timeout(format!(
-                        "no streamed event for {:?} (stream idle timeout)",
-                        this.timeout
-                    )))));
+                Poll::Ready(()) => {
+                    let deadline = *this.last_item + *this.timeout;
+                    if Instant::now() >= deadline {
+                        *this.done = true;
+                        return Poll::Ready(Some(Err(Error::timeout(format!(
+                            "no streamed event for {:?} (stream idle timeout)",
+                            this.timeout
+                        )))));
+                    }
+                    this.sleep.as_mut().reset(deadline);
                 }
-                Poll::Ready(()) => continue,
             }
         }
     }
