@@ -7,7 +7,7 @@ use std::task::{ready, Context, Poll};
 use futures_core::Stream;
 use futures_util::future::BoxFuture;
 use llm_core::sse::Event;
-use llm_core::{Error, ErrorKind, Events, Result, StreamResponse};
+use llm_core::{Error, ErrorKind, Events, Result, StreamResponse, Transport};
 
 use crate::types::{ChatCompletion, ChatCompletionChunk, ChunkAccumulator};
 use crate::wire::chat::WireCompletion;
@@ -44,6 +44,9 @@ use crate::wire::chat::WireCompletion;
 /// ```
 pub struct ChatCompletionStream {
     state: State,
+    /// Removes the credential from errors built out of streamed payloads (a server may
+    /// echo the key into an error event or a fallback body).
+    redactor: Transport,
 }
 
 enum State {
@@ -78,7 +81,10 @@ impl fmt::Debug for ChatCompletionStream {
 impl ChatCompletionStream {
     /// Chooses how to read `response`: SSE by `Content-Type`, raw text for `text/plain`,
     /// otherwise by sniffing the first byte (`{`/`[` means one JSON completion).
-    pub(crate) async fn from_response(mut response: StreamResponse) -> Result<Self> {
+    pub(crate) async fn from_response(
+        mut response: StreamResponse,
+        redactor: Transport,
+    ) -> Result<Self> {
         let status = response.status();
         let is_text = response.content_type().is_some_and(|ct| {
             ct.trim_start()
@@ -106,7 +112,7 @@ impl ChatCompletionStream {
                 )))
             }))
         };
-        Ok(Self { state })
+        Ok(Self { state, redactor })
     }
 
     /// Reads the rest of the stream and joins the chunks into one [`ChatCompletion`]
@@ -197,6 +203,7 @@ impl Stream for ChatCompletionStream {
                 State::Body(body) => {
                     let result = ready!(body.as_mut().poll(cx));
                     self.state = State::Done;
+                    let result = result.map_err(|err| self.redactor.redact(err));
                     return Poll::Ready(result.transpose());
                 }
                 State::Events(events) => {
@@ -216,7 +223,7 @@ impl Stream for ChatCompletionStream {
                         }
                         Err(err) => {
                             self.state = State::Done;
-                            return Poll::Ready(Some(Err(err)));
+                            return Poll::Ready(Some(Err(self.redactor.redact(err))));
                         }
                     }
                 }

@@ -7,7 +7,7 @@ use std::task::{ready, Context, Poll};
 
 use futures_core::{FusedStream, Stream};
 use llm_core::sse::Event;
-use llm_core::{ApiError, Error, ErrorKind, Events, Result};
+use llm_core::{ApiError, Error, ErrorKind, Events, Result, Transport};
 
 use crate::{ChatCompletion, ChatCompletionChunk, Choice, Message};
 
@@ -49,6 +49,9 @@ use crate::{ChatCompletion, ChatCompletionChunk, Choice, Message};
 pub struct ChatCompletionStream {
     events: Option<Pin<Box<Events>>>,
     pending: VecDeque<ChatCompletionChunk>,
+    /// Removes the credential from errors built out of streamed payloads (a server may
+    /// echo the token into an error event).
+    redactor: Option<Transport>,
 }
 
 impl fmt::Debug for ChatCompletionStream {
@@ -61,10 +64,11 @@ impl fmt::Debug for ChatCompletionStream {
 }
 
 impl ChatCompletionStream {
-    pub(crate) fn from_events(events: Events) -> Self {
+    pub(crate) fn from_events(events: Events, redactor: Transport) -> Self {
         Self {
             events: Some(Box::pin(events)),
             pending: VecDeque::new(),
+            redactor: Some(redactor),
         }
     }
 
@@ -72,6 +76,7 @@ impl ChatCompletionStream {
         Self {
             events: None,
             pending: VecDeque::from([chunk]),
+            redactor: None,
         }
     }
 
@@ -161,6 +166,10 @@ impl Stream for ChatCompletionStream {
                 }
                 Err(err) => {
                     this.close();
+                    let err = match &this.redactor {
+                        Some(transport) => transport.redact(err),
+                        None => err,
+                    };
                     return Poll::Ready(Some(Err(err)));
                 }
             }

@@ -133,6 +133,6 @@ impl<'c> Completions<'c> {
             .json(&body)?
             .options(options);
         let response = self.client.transport().send_stream(api_request).await?;
-        ChatCompletionStream::from_response(response).await
+        ChatCompletionStream::from_response(response, self.client.transport().clone()).await
     }
 }

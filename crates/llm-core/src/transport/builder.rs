@@ -57,7 +57,7 @@ pub struct TransportBuilder {
 impl fmt::Debug for TransportBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TransportBuilder")
-            .field("base_url", &self.base_url)
+            .field("base_url", &super::redacted_url(&self.base_url))
             .field("auth_header", &self.auth.as_ref().map(|(name, _)| name))
             .field("user_agent", &self.user_agent)
             .field("connect_timeout", &self.connect_timeout)
@@ -263,14 +263,23 @@ impl TransportBuilder {
 }
 
 /// Parses `url` and makes its path end in `/`, so joining `ai/models` keeps every segment.
+///
+/// Error messages never quote the URL: it may carry credentials (`https://user:key@host`).
 fn parse_base_url(url: &str) -> Result<url::Url> {
     let mut parsed = url::Url::parse(url.trim()).map_err(|e| {
-        Error::with_source(ErrorKind::Config, format!("invalid base URL {url:?}"), e)
+        Error::with_source(
+            ErrorKind::Config,
+            "the base URL is not a valid absolute URL",
+            e,
+        )
     })?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.cannot_be_a_base() {
         return Err(Error::with_message(
             ErrorKind::Config,
-            format!("the base URL {url:?} must be an http or https URL"),
+            format!(
+                "the base URL must be an http or https URL, not {}:",
+                parsed.scheme()
+            ),
         ));
     }
     if !parsed.path().ends_with('/') {
@@ -309,6 +318,15 @@ mod tests {
                 "{url}"
             );
         }
+    }
+
+    #[test]
+    fn url_passwords_stay_out_of_errors_and_debug() {
+        let err = parse_base_url("ftp://user:pw-123@a.b/").unwrap_err();
+        assert!(!err.to_string().contains("pw-123"));
+        let b = Transport::builder("https://user:pw-123@a.b/v1");
+        assert!(!format!("{b:?}").contains("pw-123"));
+        assert!(!format!("{:?}", b.build().unwrap()).contains("pw-123"));
     }
 
     #[test]

@@ -92,13 +92,26 @@ impl fmt::Debug for Transport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let inner = &self.inner;
         f.debug_struct("Transport")
-            .field("base_url", &inner.base_url.as_str())
+            .field("base_url", &redacted_url(inner.base_url.as_str()))
             .field("auth_header", &inner.auth.as_ref().map(|a| a.name.as_str()))
             .field("timeout", &inner.timeout)
             .field("stream_idle_timeout", &inner.stream_idle_timeout)
             .field("total_timeout", &inner.total_timeout)
             .field("retry", &inner.retry)
             .finish_non_exhaustive()
+    }
+}
+
+/// `url` for `Debug` output, its password (if any) replaced: a user may put a key there.
+fn redacted_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            // Cannot fail: the URL has a host, since it has a password.
+            let _ = parsed.set_password(Some("[REDACTED]"));
+            parsed.to_string()
+        }
+        Ok(parsed) => parsed.to_string(),
+        Err(_) => "<not a valid URL>".to_owned(),
     }
 }
 

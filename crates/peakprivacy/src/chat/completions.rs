@@ -163,7 +163,10 @@ impl<'a> Completions<'a> {
         let api_request = build_request(&request, true, options)?;
         let mut response = self.client.transport().send_stream(api_request).await?;
         if response.sniff_event_stream().await? {
-            return Ok(ChatCompletionStream::from_events(response.events()));
+            return Ok(ChatCompletionStream::from_events(
+                response.events(),
+                self.client.transport().clone(),
+            ));
         }
         // Streaming was turned off by the server: one plain JSON completion.
         let status = response.status();
