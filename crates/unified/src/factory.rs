@@ -5,8 +5,8 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use crate::{
-    AligneAIChat, AligneAIEmbeddings, ChatModel, EmbeddingModel, Error, ErrorKind,
-    MockChatModel, MockEmbeddingModel, PeakPrivacyChat, Result,
+    AligneAIChat, AligneAIEmbeddings, ChatModel, EmbeddingModel, Error, ErrorKind, MockChatModel,
+    MockEmbeddingModel, PeakPrivacyChat, Result,
 };
 
 /// The providers this crate can build models for.
@@ -200,9 +200,7 @@ fn spec_from_env(model_var: &str) -> Result<String> {
         (Some(p), None) => Ok(p),
         (None, _) => Err(Error::with_message(
             ErrorKind::Config,
-            format!(
-                "set {model_var}=\"provider:model\" or LLM_PROVIDER to one of: {VALID}"
-            ),
+            format!("set {model_var}=\"provider:model\" or LLM_PROVIDER to one of: {VALID}"),
         )),
     }
 }

@@ -8,8 +8,7 @@ mod types;
 
 pub use adapters::{AligneAIChat, AligneAIEmbeddings, PeakPrivacyChat};
 pub use factory::{
-    chat_model_from_env, chat_model_with, embedding_model_from_env, embedding_model_with,
-    Provider,
+    chat_model_from_env, chat_model_with, embedding_model_from_env, embedding_model_with, Provider,
 };
 pub use llm_core::{Error, ErrorKind, RequestOptions, Result};
 pub use mock::{MockChatModel, MockEmbeddingModel};

@@ -5,8 +5,8 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 
 use crate::{
-    ChatChunk, ChatModel, ChatRequest, ChatResponse, ChatStream, EmbeddingModel, Embeddings,
-    Error, ErrorKind, FinishReason, RawResponse, Result, Role, Usage,
+    ChatChunk, ChatModel, ChatRequest, ChatResponse, ChatStream, EmbeddingModel, Embeddings, Error,
+    ErrorKind, FinishReason, RawResponse, Result, Role, Usage,
 };
 
 /// A deterministic chat model: answers with a fixed reply, or echoes the last user message
@@ -161,12 +161,9 @@ impl MockEmbeddingModel {
     /// The vector for one text.
     pub fn vector(&self, text: &str) -> Vec<f32> {
         // FNV-1a seeds a xorshift generator; the result is normalised to length 1.
-        let mut state = text
-            .bytes()
-            .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-            })
-            | 1;
+        let mut state = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        }) | 1;
         let mut v: Vec<f32> = (0..self.dimensions)
             .map(|_| {
                 state ^= state << 13;

@@ -70,7 +70,11 @@ fn usage(u: Option<&aligneai::Usage>) -> Option<Usage> {
     u.map(|u| {
         let prompt = u.prompt_tokens.unwrap_or(0);
         let completion = u.completion_tokens.unwrap_or(0);
-        Usage::new(prompt, completion, u.total_tokens.unwrap_or(prompt + completion))
+        Usage::new(
+            prompt,
+            completion,
+            u.total_tokens.unwrap_or(prompt + completion),
+        )
     })
 }
 

@@ -5,8 +5,8 @@ use futures_util::StreamExt;
 use peakprivacy::{ChatCompletionRequest, Message, PeakPrivacy};
 
 use crate::{
-    ChatChunk, ChatModel, ChatRequest, ChatResponse, ChatStream, FinishReason, RawResponse,
-    Result, Usage,
+    ChatChunk, ChatModel, ChatRequest, ChatResponse, ChatStream, FinishReason, RawResponse, Result,
+    Usage,
 };
 
 /// A PeakPrivacy chat model: a client and a default model id.
@@ -104,7 +104,12 @@ impl ChatModel for PeakPrivacyChat {
             .await?;
         Ok(ChatResponse {
             text: completion.content().to_owned(),
-            finish_reason: finish(completion.choices.first().and_then(|c| c.finish_reason.as_ref())),
+            finish_reason: finish(
+                completion
+                    .choices
+                    .first()
+                    .and_then(|c| c.finish_reason.as_ref()),
+            ),
             usage: usage(completion.usage.as_ref()),
             provider: "peakprivacy",
             model: completion.model.clone(),
