@@ -63,6 +63,7 @@ pub struct AligneAIBuilder {
     stream_idle_timeout: Option<Duration>,
     total_timeout: Option<Duration>,
     max_response_size: Option<usize>,
+    max_event_size: Option<usize>,
     max_retries: Option<u32>,
     retry_policy: Option<RetryPolicy>,
     headers: Vec<(String, String)>,
@@ -87,6 +88,7 @@ impl Default for AligneAIBuilder {
             stream_idle_timeout: None,
             total_timeout: None,
             max_response_size: None,
+            max_event_size: None,
             max_retries: None,
             retry_policy: None,
             headers: Vec::new(),
@@ -193,6 +195,13 @@ impl AligneAIBuilder {
     /// Sets the largest response body read into memory (default 32 MiB).
     pub fn max_response_size(mut self, bytes: usize) -> Self {
         self.max_response_size = Some(bytes);
+        self
+    }
+
+    /// Sets the largest single streamed event (default 16 MiB); a larger one ends the
+    /// stream with [`ErrorKind::ResponseTooLarge`](crate::ErrorKind::ResponseTooLarge).
+    pub fn max_event_size(mut self, bytes: usize) -> Self {
+        self.max_event_size = Some(bytes);
         self
     }
 
@@ -325,6 +334,9 @@ impl AligneAIBuilder {
         }
         if let Some(bytes) = self.max_response_size {
             transport = transport.max_response_size(bytes);
+        }
+        if let Some(bytes) = self.max_event_size {
+            transport = transport.max_event_size(bytes);
         }
         if let Some(policy) = self.retry_policy {
             transport = transport.retry_policy(policy);

@@ -242,6 +242,20 @@ impl PeakPrivacyBuilder {
         /// # let _ = b;
         /// ```
         total_timeout(timeout: Duration);
+        /// See [`crate::PeakPrivacyBuilder::max_response_size`].
+        ///
+        /// ```
+        /// let b = peakprivacy::blocking::PeakPrivacy::builder().max_response_size(1 << 20);
+        /// # let _ = b;
+        /// ```
+        max_response_size(bytes: usize);
+        /// See [`crate::PeakPrivacyBuilder::max_event_size`].
+        ///
+        /// ```
+        /// let b = peakprivacy::blocking::PeakPrivacy::builder().max_event_size(1 << 20);
+        /// # let _ = b;
+        /// ```
+        max_event_size(bytes: usize);
         /// See [`crate::PeakPrivacyBuilder::max_retries`].
         ///
         /// ```

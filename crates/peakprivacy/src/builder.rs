@@ -51,6 +51,8 @@ pub struct PeakPrivacyBuilder {
     connect_timeout: Option<Duration>,
     stream_idle_timeout: Option<Duration>,
     total_timeout: Option<Duration>,
+    max_response_size: Option<usize>,
+    max_event_size: Option<usize>,
     max_retries: Option<u32>,
     retry_policy: Option<RetryPolicy>,
     default_headers: Vec<(String, String)>,
@@ -172,6 +174,30 @@ impl PeakPrivacyBuilder {
     /// ```
     pub fn total_timeout(mut self, timeout: Duration) -> Self {
         self.total_timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the largest response body read into memory (default 32 MiB); a larger one is
+    /// [`ErrorKind::ResponseTooLarge`](crate::ErrorKind::ResponseTooLarge).
+    ///
+    /// ```
+    /// let builder = peakprivacy::PeakPrivacy::builder().max_response_size(4 * 1024 * 1024);
+    /// # let _ = builder;
+    /// ```
+    pub fn max_response_size(mut self, bytes: usize) -> Self {
+        self.max_response_size = Some(bytes);
+        self
+    }
+
+    /// Sets the largest single streamed event (default 16 MiB); a larger one ends the
+    /// stream with [`ErrorKind::ResponseTooLarge`](crate::ErrorKind::ResponseTooLarge).
+    ///
+    /// ```
+    /// let builder = peakprivacy::PeakPrivacy::builder().max_event_size(1024 * 1024);
+    /// # let _ = builder;
+    /// ```
+    pub fn max_event_size(mut self, bytes: usize) -> Self {
+        self.max_event_size = Some(bytes);
         self
     }
 
@@ -337,6 +363,12 @@ impl PeakPrivacyBuilder {
         }
         if let Some(timeout) = self.total_timeout {
             transport = transport.total_timeout(timeout);
+        }
+        if let Some(bytes) = self.max_response_size {
+            transport = transport.max_response_size(bytes);
+        }
+        if let Some(bytes) = self.max_event_size {
+            transport = transport.max_event_size(bytes);
         }
         if let Some(client) = self.http_client {
             transport = transport.http_client(client);

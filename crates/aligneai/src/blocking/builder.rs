@@ -67,6 +67,8 @@ impl AligneAIBuilder {
         total_timeout(timeout: Duration);
         /// See [`crate::AligneAIBuilder::max_response_size`].
         max_response_size(bytes: usize);
+        /// See [`crate::AligneAIBuilder::max_event_size`].
+        max_event_size(bytes: usize);
         /// See [`crate::AligneAIBuilder::max_retries`].
         max_retries(retries: u32);
         /// See [`crate::AligneAIBuilder::retry_policy`].
