@@ -1,37 +1,72 @@
 //! Lenient deserialisation helpers for fields whose wire type is not documented.
 
+use std::fmt;
+
+use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
-/// A number that may arrive as an integer, a float, a numeric string or `null`/missing.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Lenient {
-    Unsigned(u64),
-    Signed(i64),
-    Float(f64),
-    Text(String),
-    Other(serde::de::IgnoredAny),
+/// Reads a number that may arrive as an integer, a float, a numeric string, `null` or
+/// anything else (-> `None`), straight from the parser: an `#[serde(untagged)]` enum would
+/// buffer every value first, which costs more than the rest of a streamed chunk's parse.
+struct LenientU64;
+
+fn float_to_u64(f: f64) -> Option<u64> {
+    (f.is_finite() && f >= 0.0).then_some(f as u64)
 }
 
-impl Lenient {
-    fn into_u64(self) -> Option<u64> {
-        match self {
-            Self::Unsigned(n) => Some(n),
-            Self::Signed(n) => u64::try_from(n).ok(),
-            Self::Float(f) if f.is_finite() && f >= 0.0 => Some(f as u64),
-            Self::Text(s) => s
-                .trim()
-                .parse::<f64>()
-                .ok()
-                .and_then(|f| (f.is_finite() && f >= 0.0).then_some(f as u64)),
-            _ => None,
-        }
+impl<'de> Visitor<'de> for LenientU64 {
+    type Value = Option<u64>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a number, a numeric string or null")
+    }
+
+    fn visit_u64<E>(self, n: u64) -> Result<Self::Value, E> {
+        Ok(Some(n))
+    }
+
+    fn visit_i64<E>(self, n: i64) -> Result<Self::Value, E> {
+        Ok(u64::try_from(n).ok())
+    }
+
+    fn visit_f64<E>(self, f: f64) -> Result<Self::Value, E> {
+        Ok(float_to_u64(f))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Self::Value, E> {
+        Ok(s.trim().parse::<f64>().ok().and_then(float_to_u64))
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(None)
     }
 }
 
 /// `Option<u64>` from a number, a numeric string, `null` or anything else (-> `None`).
 pub(crate) fn opt_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-    Ok(Option::<Lenient>::deserialize(d)?.and_then(Lenient::into_u64))
+    d.deserialize_any(LenientU64)
 }
 
 /// `u32` from a number or numeric string; anything else (or an overflow) is 0.
@@ -69,5 +104,19 @@ mod tests {
         assert_eq!((t.n, t.m), (None, 0));
         let t: T = serde_json::from_str(r#"{}"#).unwrap();
         assert_eq!((t.n, t.m), (None, 0));
+        for (json, n) in [
+            (r#"{"n":7}"#, Some(7)),
+            (r#"{"n":7.9}"#, Some(7)),
+            (r#"{"n":" 8 "}"#, Some(8)),
+            (r#"{"n":"x"}"#, None),
+            (r#"{"n":null}"#, None),
+            (r#"{"n":true}"#, None),
+            (r#"{"n":[1,[2]]}"#, None),
+            (r#"{"n":-0.5}"#, None),
+            (r#"{"n":1e300}"#, Some(u64::MAX)),
+        ] {
+            let t: T = serde_json::from_str(json).unwrap();
+            assert_eq!(t.n, n, "{json}");
+        }
     }
 }
