@@ -386,6 +386,11 @@ async fn embeddings_order_and_dimensions() {
     // Vector i was computed from input i (len, index): order is the input order.
     let firsts: Vec<(f32, f32)> = out.vectors.iter().map(|v| (v[0], v[1])).collect();
     assert_eq!(firsts, [(1.0, 0.0), (3.0, 1.0), (2.0, 2.0)]);
+    // Any number of inputs: the adapter batches (64 per request by default), order kept.
+    let many: Vec<String> = (0..150).map(|i| "x".repeat(i + 1)).collect();
+    let out = model.embed(many).await.unwrap();
+    let lens: Vec<f32> = out.vectors.iter().map(|v| v[0]).collect();
+    assert_eq!(lens, (1..=150).map(|n| n as f32).collect::<Vec<_>>());
     // The mock passes the same checks.
     check_embeddings(embedding_model_with("mock", &|_| None).unwrap(), None).await;
 }

@@ -1,6 +1,6 @@
 //! [`ChatModel`] and [`EmbeddingModel`] for AligneAI.
 
-use aligneai::{AligneAI, ChatCompletionRequest, ChatMessage, EmbeddingRequest};
+use aligneai::{AligneAI, BatchOptions, ChatCompletionRequest, ChatMessage, EmbeddingRequest};
 use async_trait::async_trait;
 use futures_util::StreamExt;
 
@@ -124,7 +124,9 @@ impl ChatModel for AligneAIChat {
     }
 }
 
-/// An AligneAI embedding model.
+/// An AligneAI embedding model. Large input lists are sent with the aligneai batching
+/// helper (default batch size and concurrency; a batch the server rejects as too large is
+/// split), so `embed` accepts any number of inputs.
 ///
 /// ```
 /// use unified::{AligneAIEmbeddings, EmbeddingModel};
@@ -162,7 +164,11 @@ impl EmbeddingModel for AligneAIEmbeddings {
         if let Some(model) = &self.model {
             request = request.model(model.clone());
         }
-        let response = self.client.embeddings().create(request).await?;
+        let response = self
+            .client
+            .embeddings()
+            .create_batched(request, BatchOptions::default())
+            .await?;
         let model = response.model.clone().or_else(|| self.model.clone());
         let usage = response.usage.map(|u| {
             let prompt = u.prompt_tokens.unwrap_or(0);
