@@ -1,24 +1,4 @@
-//! # llm-core
-//!
-//! The provider-neutral foundation of the PeakPrivacy and AligneAI SDKs: one pooled HTTP
-//! transport ([`Transport`]), per-call [`RequestOptions`], one [`Error`] type with
-//! accessors, retries with backoff and server hints ([`retry`]), an incremental
-//! Server-Sent Events decoder ([`sse`]) and a redacting [`SecretString`].
-//!
-//! Provider crates (`peakprivacy`, `aligneai`) build on it and re-export [`Error`].
-//!
-//! ```
-//! use llm_core::{ErrorKind, RequestOptions, Transport, SecretString};
-//! use std::time::Duration;
-//!
-//! let transport = Transport::builder("https://api.example.com/v1")
-//!     .auth("API-Key", SecretString::from("secret"))
-//!     .max_retries(3)
-//!     .build()?;
-//! let options = RequestOptions::new().timeout(Duration::from_secs(10));
-//! # let _ = (transport, options);
-//! # Ok::<(), llm_core::Error>(())
-//! ```
+#![doc = include_str!("../README.md")]
 
 mod blocking;
 mod error;
