@@ -71,7 +71,8 @@ impl Chunking {
         }
     }
 
-    /// [`split`](Self::split), for the diagnostics.
+    /// The chunks this chunking cuts `body` into (events of `event_len` bytes), for the
+    /// diagnostics.
     pub fn split_for_profile(self, body: &Bytes, event_len: usize) -> Vec<Bytes> {
         self.split(body, event_len)
     }
