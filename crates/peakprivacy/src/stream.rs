@@ -147,7 +147,7 @@ impl Stream for ChatCompletionStream {
                 Some(Ok(event)) => event,
                 Some(Err(err)) => {
                     this.close();
-                    return Poll::Ready(Some(Err(body_error(err))));
+                    return Poll::Ready(Some(Err(err)));
                 }
                 None => {
                     this.close();
@@ -188,25 +188,6 @@ impl Stream for ChatCompletionStream {
 impl FusedStream for ChatCompletionStream {
     fn is_terminated(&self) -> bool {
         self.events.is_none() && self.pending.is_empty()
-    }
-}
-
-/// Classifies a failure reading the response body as a connection error.
-///
-/// `reqwest` reports a body cut mid-transfer (e.g. an unexpected EOF in a chunked body) as
-/// a *decode* error, which `llm-core` maps to [`ErrorKind::Decode`]; for the caller it is
-/// a broken connection, so it is re-wrapped (the original stays the `source()`).
-pub(crate) fn body_error(err: Error) -> Error {
-    let from_transport = std::error::Error::source(&err)
-        .is_some_and(|source| source.is::<llm_core::reqwest::Error>());
-    if err.kind() == ErrorKind::Decode && from_transport {
-        Error::with_source(
-            ErrorKind::Connection,
-            "the connection broke while reading the response body",
-            err,
-        )
-    } else {
-        err
     }
 }
 

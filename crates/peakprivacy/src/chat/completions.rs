@@ -170,7 +170,7 @@ impl<'a> Completions<'a> {
         }
         // Streaming was turned off by the server: one plain JSON completion.
         let status = response.status();
-        let body = response.bytes().await.map_err(crate::stream::body_error)?;
+        let body = response.bytes().await?;
         let completion: ChatCompletion = llm_core::decode_json(&body, status)
             .map_err(|err| self.client.transport().redact(err))?;
         Ok(ChatCompletionStream::from_chunk(ChatCompletionChunk::from(
