@@ -328,16 +328,8 @@ async fn a_reset_connection_is_an_error_item() {
         .unwrap();
     assert_eq!(stream.next().await.unwrap().unwrap().text(), Some("Hi"));
     let err = stream.next().await.unwrap().unwrap_err();
-    // llm-core currently classifies reqwest's "incomplete body" (hyper IncompleteBody) as
-    // Decode; Connection would be more accurate. What matters here: an Err item, never a
-    // clean end.
-    assert!(
-        matches!(
-            err.kind(),
-            ErrorKind::Connection | ErrorKind::Stream | ErrorKind::Decode
-        ),
-        "{err:?}"
-    );
+    // An Err item, never a clean end; a body cut mid-transfer is a broken connection.
+    assert_eq!(err.kind(), ErrorKind::Connection, "{err:?}");
     assert!(stream.next().await.is_none());
 }
 
