@@ -27,21 +27,38 @@
 
 mod chat;
 mod models;
-mod stream;
 
 use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
-use std::time::Duration;
 
-use llm_core::retry::{Clock, Jitter, RetryPolicy, Sleep};
-use llm_core::{BlockingRuntime as Runtime, SecretString};
+use llm_core::{Blocking, BlockingRuntime, SecretString};
 
 pub use chat::{Chat, Completions};
 pub use models::Models;
-pub use stream::{ChatCompletionStream, TextIter};
 
 use crate::Result;
+
+/// The blocking stream of chat chunks: an [`Iterator`] of `Result<ChatCompletionChunk>`
+/// with `collect_completion()` and `text()` (the same type in every provider crate).
+pub type ChatCompletionStream = llm_core::BlockingStream<crate::ChatCompletionStream>;
+
+/// The text pieces of a blocking stream, from [`ChatCompletionStream::text`].
+pub type TextIter = llm_core::BlockingStream<crate::TextStream>;
+
+/// Builds a blocking [`PeakPrivacy`]: the same builder, settings and defaults as
+/// [`crate::PeakPrivacyBuilder`], whose `build` returns the blocking client.
+///
+/// ```
+/// use std::time::Duration;
+/// let client = peakprivacy::blocking::PeakPrivacy::builder()
+///     .api_token("t")
+///     .timeout(Duration::from_secs(30))
+///     .max_retries(1)
+///     .build()?;
+/// # let _ = client; Ok::<(), peakprivacy::Error>(())
+/// ```
+pub type PeakPrivacyBuilder = crate::PeakPrivacyBuilder<Blocking>;
 
 /// The blocking PeakPrivacy client. Cloning is cheap; clones share the runtime and the
 /// connection pool.
@@ -57,7 +74,7 @@ use crate::Result;
 #[derive(Clone)]
 pub struct PeakPrivacy {
     inner: crate::PeakPrivacy,
-    runtime: Arc<Runtime>,
+    runtime: Arc<BlockingRuntime>,
 }
 
 impl fmt::Debug for PeakPrivacy {
@@ -93,7 +110,7 @@ impl PeakPrivacy {
     /// # let _ = client; Ok::<(), peakprivacy::Error>(())
     /// ```
     pub fn from_env() -> Result<Self> {
-        crate::env::load_dotenv()?;
+        llm_core::env::load_dotenv()?;
         Self::builder().build()
     }
 
@@ -105,9 +122,7 @@ impl PeakPrivacy {
     /// # let _ = client; Ok::<(), peakprivacy::Error>(())
     /// ```
     pub fn builder() -> PeakPrivacyBuilder {
-        PeakPrivacyBuilder {
-            inner: crate::PeakPrivacyBuilder::new(),
-        }
+        PeakPrivacyBuilder::new()
     }
 
     /// Wraps an async client (sharing its connection pool) in a blocking facade with its
@@ -124,7 +139,7 @@ impl PeakPrivacy {
     pub fn from_async(client: crate::PeakPrivacy) -> Result<Self> {
         Ok(Self {
             inner: client,
-            runtime: Arc::new(Runtime::new("the blocking PeakPrivacy client")?),
+            runtime: Arc::new(BlockingRuntime::new("the blocking PeakPrivacy client")?),
         })
     }
 
@@ -164,176 +179,40 @@ impl PeakPrivacy {
         Models::new(self)
     }
 
-    /// Runs `future` to completion on the client's runtime.
-    fn block_on<F: Future>(&self, future: F) -> Result<F::Output> {
-        self.runtime.block_on(future)
+    /// The async client this facade drives (sharing its connection pool).
+    ///
+    /// ```
+    /// let client = peakprivacy::blocking::PeakPrivacy::new("t")?;
+    /// assert_eq!(client.as_async().base_url(), client.base_url());
+    /// # Ok::<(), peakprivacy::Error>(())
+    /// ```
+    pub fn as_async(&self) -> &crate::PeakPrivacy {
+        &self.inner
     }
-}
 
-/// Builds a blocking [`PeakPrivacy`]: the settings of [`crate::PeakPrivacyBuilder`].
-///
-/// ```
-/// use std::time::Duration;
-/// let client = peakprivacy::blocking::PeakPrivacy::builder()
-///     .api_token("t")
-///     .timeout(Duration::from_secs(30))
-///     .max_retries(1)
-///     .build()?;
-/// # let _ = client; Ok::<(), peakprivacy::Error>(())
-/// ```
-#[must_use]
-#[derive(Debug, Default)]
-pub struct PeakPrivacyBuilder {
-    inner: crate::PeakPrivacyBuilder,
-}
+    /// Runs a call to completion on the client's runtime (one flat `Result`).
+    fn run<T>(&self, future: impl Future<Output = Result<T>>) -> Result<T> {
+        self.runtime.run(future)
+    }
 
-macro_rules! delegate {
-    ($( $(#[$doc:meta])* $name:ident($arg:ident: $ty:ty); )*) => {
-        $(
-            $(#[$doc])*
-            pub fn $name(self, $arg: $ty) -> Self {
-                Self { inner: self.inner.$name($arg) }
-            }
-        )*
-    };
+    /// Iterates a stream on the client's runtime.
+    fn iter<S>(&self, stream: S) -> llm_core::BlockingStream<S> {
+        llm_core::BlockingStream::new(stream, Arc::clone(&self.runtime))
+    }
 }
 
 impl PeakPrivacyBuilder {
-    delegate! {
-        /// See [`crate::PeakPrivacyBuilder::api_token`].
-        ///
-        /// ```
-        /// let b = peakprivacy::blocking::PeakPrivacy::builder().api_token("t");
-        /// # let _ = b;
-        /// ```
-        api_token(token: impl Into<SecretString>);
-        /// See [`crate::PeakPrivacyBuilder::base_url`].
-        ///
-        /// ```
-        /// let b = peakprivacy::blocking::PeakPrivacy::builder().base_url("http://127.0.0.1:9/v1/");
-        /// # let _ = b;
-        /// ```
-        base_url(url: impl Into<String>);
-        /// See [`crate::PeakPrivacyBuilder::timeout`].
-        ///
-        /// ```
-        /// let b = peakprivacy::blocking::PeakPrivacy::builder().timeout(std::time::Duration::from_secs(9));
-        /// # let _ = b;
-        /// ```
-        timeout(timeout: Duration);
-        /// See [`crate::PeakPrivacyBuilder::connect_timeout`].
-        ///
-        /// ```
-        /// let b = peakprivacy::blocking::PeakPrivacy::builder().connect_timeout(std::time::Duration::from_secs(2));
-        /// # let _ = b;
-        /// ```
-        connect_timeout(timeout: Duration);
-        /// See [`crate::PeakPrivacyBuilder::stream_idle_timeout`].
-        ///
-        /// ```
-        /// let b = peakprivacy::blocking::PeakPrivacy::builder().stream_idle_timeout(std::time::Duration::from_secs(20));
-        /// # let _ = b;
-        /// ```
-        stream_idle_timeout(timeout: Duration);
-        /// See [`crate::PeakPrivacyBuilder::total_timeout`].
-        ///
-        /// ```
-        /// let b = peakprivacy::blocking::PeakPrivacy::builder().total_timeout(std::time::Duration::from_secs(60));
-        /// # let _ = b;
-        /// ```
-        total_timeout(timeout: Duration);
-        /// See [`crate::PeakPrivacyBuilder::max_response_size`].
-        ///
-        /// ```
-        /// let b = peakprivacy::blocking::PeakPrivacy::builder().max_response_size(1 << 20);
-        /// # let _ = b;
-        /// ```
-        max_response_size(bytes: usize);
-        /// See [`crate::PeakPrivacyBuilder::max_event_size`].
-        ///
-        /// ```
-        /// let b = peakprivacy::blocking::PeakPrivacy::builder().max_event_size(1 << 20);
-        /// # let _ = b;
-        /// ```
-        max_event_size(bytes: usize);
-        /// See [`crate::PeakPrivacyBuilder::max_retries`].
-        ///
-        /// ```
-        /// let b = peakprivacy::blocking::PeakPrivacy::builder().max_retries(0);
-        /// # let _ = b;
-        /// ```
-        max_retries(retries: u32);
-        /// See [`crate::PeakPrivacyBuilder::retry_policy`].
-        ///
-        /// ```
-        /// let b = peakprivacy::blocking::PeakPrivacy::builder().retry_policy(peakprivacy::RetryPolicy::none());
-        /// # let _ = b;
-        /// ```
-        retry_policy(policy: RetryPolicy);
-        /// See [`crate::PeakPrivacyBuilder::http_client`].
-        ///
-        /// ```
-        /// let b = peakprivacy::blocking::PeakPrivacy::builder()
-        ///     .http_client(peakprivacy::reqwest::Client::new());
-        /// # let _ = b;
-        /// ```
-        http_client(client: llm_core::reqwest::Client);
-        /// See [`crate::PeakPrivacyBuilder::danger_accept_invalid_certs`].
-        ///
-        /// ```
-        /// let b = peakprivacy::blocking::PeakPrivacy::builder().danger_accept_invalid_certs(false);
-        /// # let _ = b;
-        /// ```
-        danger_accept_invalid_certs(accept: bool);
-        /// See [`crate::PeakPrivacyBuilder::sleep_impl`].
-        ///
-        /// ```
-        /// let b = peakprivacy::blocking::PeakPrivacy::builder()
-        ///     .sleep_impl(std::sync::Arc::new(peakprivacy::retry::TokioSleep));
-        /// # let _ = b;
-        /// ```
-        sleep_impl(sleep: Arc<dyn Sleep>);
-        /// See [`crate::PeakPrivacyBuilder::jitter`].
-        ///
-        /// ```
-        /// let b = peakprivacy::blocking::PeakPrivacy::builder()
-        ///     .jitter(std::sync::Arc::new(peakprivacy::retry::FixedJitter(0.0)));
-        /// # let _ = b;
-        /// ```
-        jitter(jitter: Arc<dyn Jitter>);
-        /// See [`crate::PeakPrivacyBuilder::clock`].
-        ///
-        /// ```
-        /// let b = peakprivacy::blocking::PeakPrivacy::builder()
-        ///     .clock(std::sync::Arc::new(peakprivacy::retry::SystemClock));
-        /// # let _ = b;
-        /// ```
-        clock(clock: Arc<dyn Clock>);
-    }
-
-    /// See [`crate::PeakPrivacyBuilder::default_header`].
-    ///
-    /// ```
-    /// let b = peakprivacy::blocking::PeakPrivacy::builder().default_header("x-team", "search");
-    /// # let _ = b;
-    /// ```
-    pub fn default_header(self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        Self {
-            inner: self.inner.default_header(name, value),
-        }
-    }
-
     /// Builds the blocking client and starts its runtime.
     ///
     /// # Errors
-    /// As [`crate::PeakPrivacyBuilder::build`], or [`ErrorKind::Config`](crate::ErrorKind::Config) when the runtime
-    /// cannot be started.
+    /// As [`crate::PeakPrivacyBuilder::build`], or
+    /// [`ErrorKind::Config`](crate::ErrorKind::Config) when the runtime cannot be started.
     ///
     /// ```
     /// let client = peakprivacy::blocking::PeakPrivacy::builder().api_token("t").build()?;
     /// # let _ = client; Ok::<(), peakprivacy::Error>(())
     /// ```
     pub fn build(self) -> Result<PeakPrivacy> {
-        PeakPrivacy::from_async(self.inner.build()?)
+        PeakPrivacy::from_async(crate::PeakPrivacy::from_transport(self.transport()?))
     }
 }

@@ -4,7 +4,7 @@ use std::fmt;
 
 use llm_core::Transport;
 
-use crate::{env, Chat, Models, PeakPrivacyBuilder, Result};
+use crate::{Chat, Models, PeakPrivacyBuilder, Result};
 
 /// A PeakPrivacy API client: one pooled HTTP connection set with the token, base URL,
 /// timeouts and retry policy. Cloning is cheap (an `Arc`); create one and reuse it.
@@ -66,7 +66,7 @@ impl PeakPrivacy {
     /// # Ok::<(), peakprivacy::Error>(())
     /// ```
     pub fn from_env() -> Result<Self> {
-        env::load_dotenv()?;
+        llm_core::env::load_dotenv()?;
         Self::builder().build()
     }
 
@@ -84,7 +84,17 @@ impl PeakPrivacy {
         Self { transport }
     }
 
-    pub(crate) fn transport(&self) -> &Transport {
+    /// The underlying transport, for endpoints this crate does not wrap yet. Requests sent
+    /// through it get the same auth, headers, timeouts and retries.
+    ///
+    /// ```no_run
+    /// # async fn run() -> peakprivacy::Result<()> {
+    /// use peakprivacy::ApiRequest;
+    /// let client = peakprivacy::PeakPrivacy::from_env()?;
+    /// let answer: serde_json::Value = client.transport().send_json(ApiRequest::get("ai/models")).await?;
+    /// # let _ = answer; Ok(()) }
+    /// ```
+    pub fn transport(&self) -> &Transport {
         &self.transport
     }
 

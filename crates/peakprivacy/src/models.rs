@@ -1,9 +1,6 @@
 //! `GET ai/models`.
 
-use llm_core::{ApiRequest, RequestOptions};
-
-use crate::types::WireModelList;
-use crate::{Model, PeakPrivacy, Result};
+use crate::{Model, PeakPrivacy, RequestOptions, Result};
 
 /// The path of the model list.
 const MODELS_PATH: &str = "ai/models";
@@ -56,8 +53,6 @@ impl<'a> Models<'a> {
     /// # let _ = models; Ok(()) }
     /// ```
     pub async fn list_with(&self, options: RequestOptions) -> Result<Vec<Model>> {
-        let request = ApiRequest::get(MODELS_PATH).options(options);
-        let list: WireModelList = self.client.transport().send_json(request).await?;
-        Ok(list.into_models())
+        llm_core::chat::list_models(self.client.transport(), MODELS_PATH, options).await
     }
 }

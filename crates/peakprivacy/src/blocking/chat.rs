@@ -1,9 +1,7 @@
 //! The blocking chat resource.
 
-use llm_core::RequestOptions;
-
 use super::{ChatCompletionStream, PeakPrivacy};
-use crate::{ApiTokenValid, ChatCompletion, ChatCompletionRequest, Result};
+use crate::{ApiTokenValid, ChatCompletion, ChatCompletionRequest, RequestOptions, Result};
 
 /// The blocking chat resource, from [`PeakPrivacy::chat`].
 ///
@@ -62,8 +60,8 @@ impl<'a> Chat<'a> {
     /// # Ok::<(), peakprivacy::Error>(())
     /// ```
     pub fn check_api_token_with(&self, options: RequestOptions) -> Result<ApiTokenValid> {
-        let chat = self.client.inner.chat();
-        self.client.block_on(chat.check_api_token_with(options))?
+        self.client
+            .run(self.client.inner.chat().check_api_token_with(options))
     }
 }
 
@@ -121,8 +119,7 @@ impl Completions<'_> {
         options: RequestOptions,
     ) -> Result<ChatCompletion> {
         let completions = self.client.inner.chat().completions();
-        self.client
-            .block_on(completions.create_with(request, options))?
+        self.client.run(completions.create_with(request, options))
     }
 
     /// Creates a streamed chat completion as an iterator of chunks; see
@@ -174,10 +171,7 @@ impl Completions<'_> {
         let completions = self.client.inner.chat().completions();
         let stream = self
             .client
-            .block_on(completions.create_stream_with(request, options))??;
-        Ok(ChatCompletionStream::new(
-            stream,
-            std::sync::Arc::clone(&self.client.runtime),
-        ))
+            .run(completions.create_stream_with(request, options))?;
+        Ok(self.client.iter(stream))
     }
 }

@@ -1,9 +1,7 @@
 //! The blocking models resource.
 
-use llm_core::RequestOptions;
-
 use super::PeakPrivacy;
-use crate::{Model, Result};
+use crate::{Model, RequestOptions, Result};
 
 /// The blocking models resource, from [`PeakPrivacy::models`].
 ///
@@ -50,7 +48,6 @@ impl<'a> Models<'a> {
     /// # let _ = models; Ok::<(), peakprivacy::Error>(())
     /// ```
     pub fn list_with(&self, options: RequestOptions) -> Result<Vec<Model>> {
-        let models = self.client.inner.models();
-        self.client.block_on(models.list_with(options))?
+        self.client.run(self.client.inner.models().list_with(options))
     }
 }

@@ -1,24 +1,11 @@
 //! `POST ai/completions`: plain and streamed chat completions.
 
-use llm_core::{ApiRequest, RequestOptions};
-use serde::Serialize;
+use llm_core::chat;
 
-use crate::{
-    ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, ChatCompletionStream, PeakPrivacy,
-    Result,
-};
+use crate::{ChatCompletion, ChatCompletionRequest, ChatCompletionStream, PeakPrivacy, RequestOptions, Result};
 
 /// The path of chat completions.
 const COMPLETIONS_PATH: &str = "ai/completions";
-
-/// The wire body: the request plus `stream: true` for streamed calls.
-#[derive(Serialize)]
-struct Body<'r> {
-    #[serde(flatten)]
-    request: &'r ChatCompletionRequest,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    stream: bool,
-}
 
 /// Chat completions, from [`Chat::completions`](crate::Chat::completions).
 ///
@@ -92,8 +79,7 @@ impl<'a> Completions<'a> {
         request: ChatCompletionRequest,
         options: RequestOptions,
     ) -> Result<ChatCompletion> {
-        let api_request = build_request(&request, false, options)?;
-        self.client.transport().send_json(api_request).await
+        chat::create(self.client.transport(), COMPLETIONS_PATH, &request, options).await
     }
 
     /// Creates a streamed chat completion (`POST ai/completions` with `"stream": true`).
@@ -160,33 +146,6 @@ impl<'a> Completions<'a> {
         request: ChatCompletionRequest,
         options: RequestOptions,
     ) -> Result<ChatCompletionStream> {
-        let api_request = build_request(&request, true, options)?;
-        let mut response = self.client.transport().send_stream(api_request).await?;
-        if response.sniff_event_stream().await? {
-            return Ok(ChatCompletionStream::from_events(
-                response.events(),
-                self.client.transport().clone(),
-            ));
-        }
-        // Streaming was turned off by the server: one plain JSON completion.
-        let status = response.status();
-        let body = response.bytes().await?;
-        let completion: ChatCompletion = llm_core::decode_json(&body, status)
-            .map_err(|err| self.client.transport().redact(err))?;
-        Ok(ChatCompletionStream::from_chunk(ChatCompletionChunk::from(
-            completion,
-        )))
+        chat::create_stream(self.client.transport(), COMPLETIONS_PATH, &request, options).await
     }
-}
-
-/// Validates `request` and turns it into the transport request.
-fn build_request(
-    request: &ChatCompletionRequest,
-    stream: bool,
-    options: RequestOptions,
-) -> Result<ApiRequest> {
-    request.validate()?;
-    Ok(ApiRequest::post(COMPLETIONS_PATH)
-        .json(&Body { request, stream })?
-        .options(options))
 }

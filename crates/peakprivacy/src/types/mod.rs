@@ -1,17 +1,10 @@
-//! The public request and response types (wire shapes of the PeakPrivacy API).
+//! PeakPrivacy's own request and response types. The shared chat vocabulary (messages,
+//! completions, chunks, models) is `llm_core::chat`, re-exported at the crate root.
 
-mod chunk;
-mod completion;
-mod de;
-mod message;
 mod model;
 mod request;
 mod token;
 
-pub use chunk::{ChatCompletionChunk, ChunkChoice, Delta};
-pub use completion::{ChatCompletion, Choice, FinishReason, Usage};
-pub use message::{Message, Role};
-pub(crate) use model::WireModelList;
-pub use model::{model_ids, Model};
+pub use model::model_ids;
 pub use request::ChatCompletionRequest;
 pub use token::ApiTokenValid;
