@@ -1,9 +1,26 @@
-//! Lenient deserialisation helpers for fields whose wire type is not documented.
+//! Lenient deserialisation helpers for fields whose wire type is not documented, shared by
+//! every provider crate (use them with `#[serde(deserialize_with = "...")]`).
+//!
+//! Servers send counts as numbers, floats or numeric strings, and ids as strings, numbers or
+//! `null`; these helpers keep what can be kept and never fail on a scalar of the wrong type.
+//!
+//! ```
+//! #[derive(serde::Deserialize)]
+//! struct Wire {
+//!     #[serde(default, deserialize_with = "llm_core::de::opt_u64")]
+//!     created: Option<u64>,
+//!     #[serde(default, deserialize_with = "llm_core::de::string_or_null")]
+//!     id: String,
+//! }
+//! let wire: Wire = serde_json::from_str(r#"{"created":"17","id":42}"#)?;
+//! assert_eq!((wire.created, wire.id.as_str()), (Some(17), "42"));
+//! # Ok::<(), serde_json::Error>(())
+//! ```
 
 use std::fmt;
 
 use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde::{Deserialize, Deserializer};
+use serde::Deserializer;
 
 /// Reads a number that may arrive as an integer, a float, a numeric string, `null` or
 /// anything else (-> `None`), straight from the parser: an `#[serde(untagged)]` enum would
@@ -65,26 +82,130 @@ impl<'de> Visitor<'de> for LenientU64 {
 }
 
 /// `Option<u64>` from a number, a numeric string, `null` or anything else (-> `None`).
-pub(crate) fn opt_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+///
+/// # Errors
+/// Only when the input is not valid JSON.
+///
+/// ```
+/// use serde::de::IntoDeserializer;
+/// use serde::de::value::Error;
+/// let n = llm_core::de::opt_u64("8.9".into_deserializer());
+/// assert_eq!(n, Ok::<_, Error>(Some(8)));
+/// ```
+pub fn opt_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
     d.deserialize_any(LenientU64)
 }
 
 /// `u32` from a number or numeric string; anything else (or an overflow) is 0.
-pub(crate) fn u32_or_zero<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+///
+/// # Errors
+/// Only when the input is not valid JSON.
+///
+/// ```
+/// use serde::de::IntoDeserializer;
+/// use serde::de::value::Error;
+/// assert_eq!(llm_core::de::u32_or_zero("12".into_deserializer()), Ok::<_, Error>(12));
+/// assert_eq!(llm_core::de::u32_or_zero(u64::MAX.into_deserializer()), Ok::<_, Error>(0));
+/// ```
+pub fn u32_or_zero<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
     Ok(opt_u64(d)?
         .and_then(|n| u32::try_from(n).ok())
         .unwrap_or_default())
 }
 
-/// A string that may be `null` (-> empty).
-pub(crate) fn string_or_null<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    Ok(Option::<String>::deserialize(d)?.unwrap_or_default())
+/// A string that may be `null` (-> empty) or a number (-> its decimal text); anything else
+/// (a bool, an array, an object) is skipped and reads as empty.
+///
+/// # Errors
+/// Only when the input is not valid JSON.
+///
+/// ```
+/// use serde::de::IntoDeserializer;
+/// use serde::de::value::Error;
+/// assert_eq!(llm_core::de::string_or_null(7u64.into_deserializer()), Ok::<_, Error>("7".to_owned()));
+/// ```
+pub fn string_or_null<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(opt_string(d)?.unwrap_or_default())
+}
+
+/// An optional string that may arrive as a string or a number; `null` and anything else
+/// read as `None`.
+///
+/// # Errors
+/// Only when the input is not valid JSON.
+///
+/// ```
+/// use serde::de::IntoDeserializer;
+/// use serde::de::value::Error;
+/// assert_eq!(llm_core::de::opt_string("x".into_deserializer()), Ok::<_, Error>(Some("x".to_owned())));
+/// ```
+pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    d.deserialize_any(LenientString)
+}
+
+/// Reads a string, a number (as its text) or anything else (-> `None`) straight from the
+/// parser.
+struct LenientString;
+
+impl<'de> Visitor<'de> for LenientString {
+    type Value = Option<String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string, a number or null")
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Self::Value, E> {
+        Ok(Some(s.to_owned()))
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<Self::Value, E> {
+        Ok(Some(s))
+    }
+
+    fn visit_u64<E>(self, n: u64) -> Result<Self::Value, E> {
+        Ok(Some(n.to_string()))
+    }
+
+    fn visit_i64<E>(self, n: i64) -> Result<Self::Value, E> {
+        Ok(Some(n.to_string()))
+    }
+
+    fn visit_f64<E>(self, f: f64) -> Result<Self::Value, E> {
+        Ok(Some(f.to_string()))
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use serde::Deserialize;
 
     #[derive(Deserialize)]
     struct T {
@@ -94,6 +215,8 @@ mod tests {
         m: u32,
         #[serde(default, deserialize_with = "string_or_null")]
         s: String,
+        #[serde(default, deserialize_with = "opt_string")]
+        o: Option<String>,
     }
 
     #[test]
@@ -103,7 +226,11 @@ mod tests {
         let t: T = serde_json::from_str(r#"{"n":-1,"m":{"x":1}}"#).unwrap();
         assert_eq!((t.n, t.m), (None, 0));
         let t: T = serde_json::from_str(r#"{}"#).unwrap();
-        assert_eq!((t.n, t.m), (None, 0));
+        assert_eq!((t.n, t.m, t.o), (None, 0, None));
+        let t: T = serde_json::from_str(r#"{"s":12,"o":[1]}"#).unwrap();
+        assert_eq!((t.s.as_str(), t.o), ("12", None));
+        let t: T = serde_json::from_str(r#"{"s":{"a":1},"o":"x"}"#).unwrap();
+        assert_eq!((t.s.as_str(), t.o.as_deref()), ("", Some("x")));
         for (json, n) in [
             (r#"{"n":7}"#, Some(7)),
             (r#"{"n":7.9}"#, Some(7)),

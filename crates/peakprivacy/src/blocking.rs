@@ -26,7 +26,6 @@
 //! ```
 
 mod chat;
-mod models;
 
 use std::fmt;
 use std::future::Future;
@@ -35,7 +34,17 @@ use std::sync::Arc;
 use llm_core::{Blocking, BlockingRuntime, SecretString};
 
 pub use chat::{Chat, Completions};
-pub use models::Models;
+
+/// The blocking models resource, from [`PeakPrivacy::models`]: `list` and `list_with`.
+///
+/// ```no_run
+/// let client = peakprivacy::blocking::PeakPrivacy::from_env()?;
+/// for model in client.models().list()? {
+///     println!("{}", model.id);
+/// }
+/// # Ok::<(), peakprivacy::Error>(())
+/// ```
+pub type Models<'a> = llm_core::blocking::Models<'a, PeakPrivacy>;
 
 use crate::Result;
 
@@ -122,7 +131,7 @@ impl PeakPrivacy {
     /// # let _ = client; Ok::<(), peakprivacy::Error>(())
     /// ```
     pub fn builder() -> PeakPrivacyBuilder {
-        PeakPrivacyBuilder::new()
+        PeakPrivacyBuilder::default()
     }
 
     /// Wraps an async client (sharing its connection pool) in a blocking facade with its
@@ -176,7 +185,7 @@ impl PeakPrivacy {
     /// # let _ = models; Ok::<(), peakprivacy::Error>(())
     /// ```
     pub fn models(&self) -> Models<'_> {
-        Models::new(self)
+        llm_core::blocking::Models::new(self)
     }
 
     /// The async client this facade drives (sharing its connection pool).
@@ -194,10 +203,17 @@ impl PeakPrivacy {
     fn run<T>(&self, future: impl Future<Output = Result<T>>) -> Result<T> {
         self.runtime.run(future)
     }
+}
 
-    /// Iterates a stream on the client's runtime.
-    fn iter<S>(&self, stream: S) -> llm_core::BlockingStream<S> {
-        llm_core::BlockingStream::new(stream, Arc::clone(&self.runtime))
+impl llm_core::blocking::BlockingClient for PeakPrivacy {
+    type Async = crate::PeakPrivacy;
+
+    fn as_async(&self) -> &crate::PeakPrivacy {
+        &self.inner
+    }
+
+    fn runtime(&self) -> &Arc<BlockingRuntime> {
+        &self.runtime
     }
 }
 

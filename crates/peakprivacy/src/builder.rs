@@ -13,7 +13,7 @@ use crate::{PeakPrivacy, Result};
 pub(crate) const USER_AGENT: &str = concat!("peakprivacy-rust/", env!("CARGO_PKG_VERSION"));
 
 /// Where the token and base URL come from, and how the token is sent.
-const DEFAULTS: ProviderDefaults = ProviderDefaults {
+const DEFAULTS: ProviderDefaults<'static> = ProviderDefaults {
     credential_env: API_TOKEN_ENV,
     base_url_env: BASE_URL_ENV,
     default_base_url: DEFAULT_BASE_URL,
@@ -87,16 +87,6 @@ llm_core::client_builder_settings!(
 );
 
 impl<M> PeakPrivacyBuilder<M> {
-    /// A builder with every setting at its default.
-    ///
-    /// ```
-    /// let builder = peakprivacy::PeakPrivacyBuilder::new();
-    /// assert!(format!("{builder:?}").contains("credential: None"));
-    /// ```
-    pub fn new() -> Self {
-        Self::default()
-    }
-
     /// The transport with every setting and PeakPrivacy's headers applied.
     pub(crate) fn transport(self) -> Result<llm_core::Transport> {
         self.config
@@ -107,6 +97,16 @@ impl<M> PeakPrivacyBuilder<M> {
 }
 
 impl PeakPrivacyBuilder<Async> {
+    /// A builder with every setting at its default.
+    ///
+    /// ```
+    /// let builder = peakprivacy::PeakPrivacyBuilder::new();
+    /// assert!(format!("{builder:?}").contains("credential: None"));
+    /// ```
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Builds the client.
     ///
     /// # Errors

@@ -1,15 +1,52 @@
-//! The chat resource: completions and the token check.
+//! The chat resource: completions (the shared `llm_core::chat::Completions` over
+//! PeakPrivacy's paths) and the token check.
 
-mod completions;
+use llm_core::chat::ChatProvider;
 
-pub use completions::Completions;
-
-use llm_core::{ApiRequest, RequestOptions};
-
-use crate::{ApiTokenValid, PeakPrivacy, Result};
+use crate::{ApiRequest, ApiTokenValid, ChatCompletionRequest, PeakPrivacy, RequestOptions, Result, Transport};
 
 /// The path of the token check.
 const PING_PATH: &str = "ai/ping";
+
+/// Chat completions, from [`Chat::completions`]: `create`, `create_with`, `create_stream`
+/// and `create_stream_with` (`POST ai/completions`), the same methods as in every provider
+/// crate.
+///
+/// The server streams only when `anonymize` is `false`: with pseudonymisation on (its
+/// default) it answers with one plain JSON completion, which `create_stream` yields as a
+/// one-chunk stream, so the same loop works either way.
+///
+/// ```no_run
+/// use futures_util::StreamExt;
+/// use peakprivacy::{model_ids, ChatCompletionRequest, Message, PeakPrivacy};
+///
+/// # async fn run() -> peakprivacy::Result<()> {
+/// let client = PeakPrivacy::from_env()?;
+/// let request = ChatCompletionRequest::new(
+///     model_ids::MISTRAL_SWISS,
+///     [Message::system("Be brief."), Message::user("What is pseudonymisation?")],
+/// )
+/// .temperature(0.2);
+/// let completion = client.chat().completions().create(request.clone()).await?;
+/// println!("{}", completion.content());
+///
+/// let mut stream = client.chat().completions().create_stream(request.anonymize(false)).await?;
+/// while let Some(chunk) = stream.next().await {
+///     print!("{}", chunk?.content());
+/// }
+/// # Ok(()) }
+/// ```
+pub type Completions<'a> = llm_core::chat::Completions<'a, PeakPrivacy>;
+
+impl ChatProvider for PeakPrivacy {
+    type Request = ChatCompletionRequest;
+    const COMPLETIONS_PATH: &'static str = "ai/completions";
+    const MODELS_PATH: &'static str = "ai/models";
+
+    fn transport(&self) -> &Transport {
+        PeakPrivacy::transport(self)
+    }
+}
 
 /// The chat resource, from [`PeakPrivacy::chat`].
 ///
@@ -37,7 +74,7 @@ impl<'a> Chat<'a> {
     /// # let _ = completions; Ok::<(), peakprivacy::Error>(())
     /// ```
     pub fn completions(&self) -> Completions<'a> {
-        Completions::new(self.client)
+        llm_core::chat::Completions::new(self.client)
     }
 
     /// Checks the API token with `GET ai/ping` (the body is ignored).

@@ -131,6 +131,6 @@ impl PeakPrivacy {
     /// # let _ = models; Ok::<(), peakprivacy::Error>(())
     /// ```
     pub fn models(&self) -> Models<'_> {
-        Models::new(self)
+        llm_core::chat::Models::new(self)
     }
 }

@@ -99,7 +99,7 @@ async fn every_body_field_is_sent_when_set() {
     .temperature(0.25)
     .top_p(0.5)
     .max_tokens(100)
-    .random_seed(42)
+    .seed(42)
     .safe_prompt(true)
     .anonymize(false);
     client(&server)

@@ -6,13 +6,13 @@
 
 use std::env;
 
-use peakprivacy::{ErrorKind, PeakPrivacy, API_TOKEN_ENV, API_URL_ENV, DEFAULT_BASE_URL};
+use peakprivacy::{ErrorKind, PeakPrivacy, API_TOKEN_ENV, BASE_URL_ENV, DEFAULT_BASE_URL};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn clear() {
     env::remove_var(API_TOKEN_ENV);
-    env::remove_var(API_URL_ENV);
+    env::remove_var(BASE_URL_ENV);
 }
 
 #[tokio::test]
@@ -53,7 +53,7 @@ async fn environment_configuration() {
 
     // 3. Token and URL from the environment (URL without a trailing slash).
     env::set_var(API_TOKEN_ENV, "env-token");
-    env::set_var(API_URL_ENV, format!("{}/v1", server.uri()));
+    env::set_var(BASE_URL_ENV, format!("{}/v1", server.uri()));
     let client = PeakPrivacy::from_env().unwrap();
     assert_eq!(client.base_url(), format!("{}/v1/", server.uri()));
     client.chat().check_api_token().await.unwrap();
@@ -64,7 +64,7 @@ async fn environment_configuration() {
     );
 
     // 4. Explicit builder values win over the environment.
-    env::set_var(API_URL_ENV, "http://127.0.0.1:9/not-used/");
+    env::set_var(BASE_URL_ENV, "http://127.0.0.1:9/not-used/");
     let client = PeakPrivacy::builder()
         .api_token("explicit-token")
         .base_url(format!("{}/v1/", server.uri()))
@@ -73,9 +73,9 @@ async fn environment_configuration() {
     client.chat().check_api_token().await.unwrap();
 
     // 5. Default base URL when PEAKPRIVACY_API_URL is unset or blank.
-    env::remove_var(API_URL_ENV);
+    env::remove_var(BASE_URL_ENV);
     assert_eq!(PeakPrivacy::new("t").unwrap().base_url(), DEFAULT_BASE_URL);
-    env::set_var(API_URL_ENV, " ");
+    env::set_var(BASE_URL_ENV, " ");
     assert_eq!(PeakPrivacy::new("t").unwrap().base_url(), DEFAULT_BASE_URL);
 
     // 6. `.env` is loaded by from_env ...

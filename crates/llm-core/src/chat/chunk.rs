@@ -2,18 +2,20 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{de, ChatCompletion, FinishReason, Role, Usage};
+use super::{ChatCompletion, FinishReason, Role, Usage};
+use crate::de;
 
 /// One chunk of a streamed answer, as yielded by
-/// [`ChatCompletionStream`](crate::ChatCompletionStream). The new text is in
-/// `choices[0].delta.content`.
+/// [`ChatCompletionStream`](super::ChatCompletionStream). The new text is in
+/// `choices[0].delta.content` (or [`content`](Self::content)).
 ///
-/// PeakPrivacy's stream format is undocumented: the official client reads the piece from
-/// `choices[0].message`, OpenAI-style servers send `choices[0].delta`. Both are accepted
-/// (`delta` wins when a chunk has both) and surface as [`ChunkChoice::delta`].
+/// Neither provider documents its stream format: PeakPrivacy's official client reads the
+/// piece from `choices[0].message`, OpenAI-style servers send `choices[0].delta`, and
+/// completion-style servers a plain `choices[0].text`. All are accepted (`delta` wins over
+/// `message`, which wins over `text`) and surface as [`ChunkChoice::delta`].
 ///
 /// ```
-/// use peakprivacy::ChatCompletionChunk;
+/// use llm_core::chat::ChatCompletionChunk;
 ///
 /// let wire = r#"{"id":"x","object":"chat.completion","created":1,"model":"mistral-swiss",
 ///   "choices":[{"index":0,"finish_reason":null,"message":{"role":"assistant","content":"Hel"}}]}"#;
@@ -37,7 +39,7 @@ pub struct ChatCompletionChunk {
     /// The model that answers.
     #[serde(default, deserialize_with = "de::string_or_null")]
     pub model: String,
-    /// The pieces, one per choice (PeakPrivacy sends one).
+    /// The pieces, one per choice (usually one).
     #[serde(default)]
     pub choices: Vec<ChunkChoice>,
     /// Token counts, when the server sends them (usually only on the last chunk, if at all).
@@ -50,7 +52,7 @@ impl ChatCompletionChunk {
     /// finish reason).
     ///
     /// ```
-    /// assert_eq!(peakprivacy::ChatCompletionChunk::default().content(), "");
+    /// assert_eq!(llm_core::chat::ChatCompletionChunk::default().content(), "");
     /// ```
     pub fn content(&self) -> &str {
         self.choices
@@ -62,7 +64,7 @@ impl ChatCompletionChunk {
     /// The finish reason of the first choice, when this chunk carries one.
     ///
     /// ```
-    /// use peakprivacy::{ChatCompletionChunk, FinishReason};
+    /// use llm_core::chat::{ChatCompletionChunk, FinishReason};
     /// let chunk: ChatCompletionChunk =
     ///     serde_json::from_str(r#"{"choices":[{"index":0,"finish_reason":"stop","delta":{}}]}"#)?;
     /// assert_eq!(chunk.finish_reason(), Some(&FinishReason::Stop));
@@ -70,6 +72,29 @@ impl ChatCompletionChunk {
     /// ```
     pub fn finish_reason(&self) -> Option<&FinishReason> {
         self.choices.first()?.finish_reason.as_ref()
+    }
+}
+
+impl ChatCompletionChunk {
+    /// A chunk holding `text` as the assistant's content of choice 0 (for servers that
+    /// stream `text/plain`).
+    ///
+    /// ```
+    /// let chunk = llm_core::chat::ChatCompletionChunk::from_text("Hello");
+    /// assert_eq!(chunk.content(), "Hello");
+    /// ```
+    pub fn from_text(text: impl Into<String>) -> Self {
+        Self {
+            choices: vec![ChunkChoice {
+                index: 0,
+                delta: Delta {
+                    role: Some(Role::Assistant),
+                    content: Some(text.into()),
+                },
+                finish_reason: None,
+            }],
+            ..Self::default()
+        }
     }
 }
 
@@ -102,7 +127,7 @@ impl From<ChatCompletion> for ChatCompletionChunk {
 /// One choice of a [`ChatCompletionChunk`].
 ///
 /// ```
-/// let choice: peakprivacy::ChunkChoice =
+/// let choice: llm_core::chat::ChunkChoice =
 ///     serde_json::from_str(r#"{"index":0,"delta":{"content":"lo"}}"#)?;
 /// assert_eq!(choice.delta.content.as_deref(), Some("lo"));
 /// # Ok::<(), serde_json::Error>(())
@@ -123,7 +148,7 @@ pub struct ChunkChoice {
 /// The new part of a message in a [`ChunkChoice`].
 ///
 /// ```
-/// let delta = peakprivacy::Delta::default();
+/// let delta = llm_core::chat::Delta::default();
 /// assert!(delta.role.is_none() && delta.content.is_none());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -133,26 +158,35 @@ pub struct Delta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<Role>,
     /// The new text, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "de::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub content: Option<String>,
 }
 
 /// A chunk choice as it may arrive: with `delta`, `message` or both.
 #[derive(Deserialize)]
-struct WireChunkChoice {
+pub(super) struct WireChunkChoice {
     #[serde(default, deserialize_with = "de::u32_or_zero")]
-    index: u32,
+    pub(super) index: u32,
     #[serde(default)]
     delta: Option<Delta>,
     #[serde(default)]
     message: Option<Delta>,
+    /// Completion-style plain text, read as content when neither `delta` nor `message`
+    /// carries any.
+    #[serde(default, deserialize_with = "de::opt_string")]
+    text: Option<String>,
     #[serde(default)]
-    finish_reason: Option<FinishReason>,
+    pub(super) finish_reason: Option<FinishReason>,
 }
 
-impl From<WireChunkChoice> for ChunkChoice {
-    fn from(wire: WireChunkChoice) -> Self {
-        let delta = match (wire.delta, wire.message) {
+impl WireChunkChoice {
+    /// The piece this choice carries: `delta` over `message` over `text`.
+    pub(super) fn into_delta(self) -> Delta {
+        let delta = match (self.delta, self.message) {
             (Some(delta), Some(message)) => Delta {
                 role: delta.role.or(message.role),
                 content: delta.content.or(message.content),
@@ -160,10 +194,26 @@ impl From<WireChunkChoice> for ChunkChoice {
             (Some(only), None) | (None, Some(only)) => only,
             (None, None) => Delta::default(),
         };
+        match (delta.content, self.text) {
+            (None, Some(text)) => Delta {
+                role: delta.role,
+                content: Some(text),
+            },
+            (content, _) => Delta {
+                role: delta.role,
+                content,
+            },
+        }
+    }
+}
+
+impl From<WireChunkChoice> for ChunkChoice {
+    fn from(mut wire: WireChunkChoice) -> Self {
+        let (index, finish_reason) = (wire.index, wire.finish_reason.take());
         Self {
-            index: wire.index,
-            delta,
-            finish_reason: wire.finish_reason,
+            index,
+            delta: wire.into_delta(),
+            finish_reason,
         }
     }
 }

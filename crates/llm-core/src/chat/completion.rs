@@ -1,21 +1,22 @@
-//! The answer of `POST ai/completions`.
+//! A whole chat answer: [`ChatCompletion`], its [`Choice`]s, [`FinishReason`] and [`Usage`].
 
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::de;
-use super::Message;
+use crate::de;
+use super::chunk::WireChunkChoice;
+use super::{Message, Role};
 
-/// A chat completion, as returned by [`create`](crate::Completions::create) or collected
-/// from a stream with
-/// [`collect_completion`](crate::ChatCompletionStream::collect_completion).
+/// A chat completion, as returned by a provider's `chat().completions().create(..)` or
+/// collected from a stream with
+/// [`collect_completion`](super::ChatCompletionStream::collect_completion).
 ///
 /// Decoding is tolerant: unknown fields are ignored, and missing ones take defaults.
 /// Do not assume `id` has a fixed format or that `model` equals the requested model.
 ///
 /// ```
-/// use peakprivacy::{ChatCompletion, FinishReason};
+/// use llm_core::chat::{ChatCompletion, FinishReason};
 ///
 /// let json = r#"{"id":"1df8f5af-c96d-42ba-938a-3f5c4f62e633","object":"chat.completion",
 ///   "created":1705942239,"model":"gpt-3.5-turbo-1106",
@@ -31,7 +32,7 @@ use super::Message;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ChatCompletion {
-    /// The completion id (a UUID on PeakPrivacy).
+    /// The completion id (empty when the server sent none; a number is kept as its text).
     #[serde(default, deserialize_with = "de::string_or_null")]
     pub id: String,
     /// The object type, e.g. `"chat.completion"`.
@@ -43,7 +44,7 @@ pub struct ChatCompletion {
     /// The model that answered (may differ from the requested one).
     #[serde(default, deserialize_with = "de::string_or_null")]
     pub model: String,
-    /// The answers; PeakPrivacy sends one.
+    /// The answers (usually one).
     #[serde(default)]
     pub choices: Vec<Choice>,
     /// Token counts, when the server sent them.
@@ -55,7 +56,7 @@ impl ChatCompletion {
     /// The text of the first choice, or `""` when there is none.
     ///
     /// ```
-    /// let completion = peakprivacy::ChatCompletion::default();
+    /// let completion = llm_core::chat::ChatCompletion::default();
     /// assert_eq!(completion.content(), "");
     /// ```
     pub fn content(&self) -> &str {
@@ -68,31 +69,47 @@ impl ChatCompletion {
 /// One answer of a [`ChatCompletion`].
 ///
 /// ```
-/// let choice: peakprivacy::Choice =
+/// let choice: llm_core::chat::Choice =
 ///     serde_json::from_str(r#"{"index":0,"message":{"role":"assistant","content":"Hi"}}"#)?;
 /// assert_eq!(choice.message.content, "Hi");
 /// assert_eq!(choice.finish_reason, None);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
+///
+/// The message is read from `message`, or from `delta` or a plain `text` when a server sends
+/// those instead (see [`ChunkChoice`](super::ChunkChoice)).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(from = "WireChunkChoice")]
 #[non_exhaustive]
 pub struct Choice {
     /// The position of this choice.
-    #[serde(default, deserialize_with = "de::u32_or_zero")]
     pub index: u32,
-    /// The generated message.
-    #[serde(default)]
+    /// The generated message (role `assistant` when the server sent none).
     pub message: Message,
     /// Why generation stopped.
-    #[serde(default)]
     pub finish_reason: Option<FinishReason>,
+}
+
+impl From<WireChunkChoice> for Choice {
+    fn from(mut wire: WireChunkChoice) -> Self {
+        let (index, finish_reason) = (wire.index, wire.finish_reason.take());
+        let delta = wire.into_delta();
+        Self {
+            index,
+            message: Message::new(
+                delta.role.unwrap_or(Role::Assistant),
+                delta.content.unwrap_or_default(),
+            ),
+            finish_reason,
+        }
+    }
 }
 
 /// Why the model stopped generating. Values the server adds later are kept in
 /// [`FinishReason::Other`].
 ///
 /// ```
-/// use peakprivacy::FinishReason;
+/// use llm_core::chat::FinishReason;
 ///
 /// assert_eq!(FinishReason::from("length"), FinishReason::Length);
 /// assert_eq!(FinishReason::from("eos"), FinishReason::Other("eos".into()));
@@ -107,6 +124,8 @@ pub enum FinishReason {
     Length,
     /// Content was filtered.
     ContentFilter,
+    /// The model called tools.
+    ToolCalls,
     /// A value this version of the crate does not know, kept as sent.
     Other(String),
 }
@@ -115,13 +134,14 @@ impl FinishReason {
     /// The reason as it appears on the wire.
     ///
     /// ```
-    /// assert_eq!(peakprivacy::FinishReason::ContentFilter.as_str(), "content_filter");
+    /// assert_eq!(llm_core::chat::FinishReason::ContentFilter.as_str(), "content_filter");
     /// ```
     pub fn as_str(&self) -> &str {
         match self {
             Self::Stop => "stop",
             Self::Length => "length",
             Self::ContentFilter => "content_filter",
+            Self::ToolCalls => "tool_calls",
             Self::Other(other) => other,
         }
     }
@@ -133,6 +153,7 @@ impl From<&str> for FinishReason {
             "stop" => Self::Stop,
             "length" => Self::Length,
             "content_filter" => Self::ContentFilter,
+            "tool_calls" => Self::ToolCalls,
             other => Self::Other(other.to_owned()),
         }
     }
@@ -160,7 +181,7 @@ impl<'de> Deserialize<'de> for FinishReason {
 /// Token counts of a request and its answer.
 ///
 /// ```
-/// let usage: peakprivacy::Usage =
+/// let usage: llm_core::chat::Usage =
 ///     serde_json::from_str(r#"{"prompt_tokens":8,"completion_tokens":9,"total_tokens":17}"#)?;
 /// assert_eq!(usage.prompt_tokens + usage.completion_tokens, usage.total_tokens);
 /// # Ok::<(), serde_json::Error>(())

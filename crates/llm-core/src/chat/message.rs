@@ -7,7 +7,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// Who wrote a [`Message`]. Roles the server adds later are kept in [`Role::Other`].
 ///
 /// ```
-/// use peakprivacy::Role;
+/// use llm_core::chat::Role;
 ///
 /// assert_eq!(Role::from("system"), Role::System);
 /// assert_eq!(Role::from("tool"), Role::Other("tool".into()));
@@ -31,7 +31,7 @@ impl Role {
     /// The role as it appears on the wire.
     ///
     /// ```
-    /// assert_eq!(peakprivacy::Role::User.as_str(), "user");
+    /// assert_eq!(llm_core::chat::Role::User.as_str(), "user");
     /// ```
     pub fn as_str(&self) -> &str {
         match self {
@@ -84,7 +84,7 @@ impl<'de> Deserialize<'de> for Role {
 /// One message of a conversation: a [`Role`] and its text.
 ///
 /// ```
-/// use peakprivacy::{Message, Role};
+/// use llm_core::chat::{Message, Role};
 ///
 /// let messages = [
 ///     Message::system("Answer in one sentence."),
@@ -100,7 +100,7 @@ pub struct Message {
     #[serde(default)]
     pub role: Role,
     /// The text (a `null` content on the wire reads as empty).
-    #[serde(default, deserialize_with = "super::de::string_or_null")]
+    #[serde(default, deserialize_with = "crate::de::string_or_null")]
     pub content: String,
 }
 
@@ -108,7 +108,7 @@ impl Message {
     /// A message with any role.
     ///
     /// ```
-    /// use peakprivacy::{Message, Role};
+    /// use llm_core::chat::{Message, Role};
     /// let m = Message::new(Role::Assistant, "Hi!");
     /// assert_eq!(m, Message::assistant("Hi!"));
     /// ```
@@ -122,8 +122,8 @@ impl Message {
     /// A `system` message (instructions).
     ///
     /// ```
-    /// let m = peakprivacy::Message::system("Be brief.");
-    /// assert_eq!(m.role, peakprivacy::Role::System);
+    /// let m = llm_core::chat::Message::system("Be brief.");
+    /// assert_eq!(m.role, llm_core::chat::Role::System);
     /// ```
     pub fn system(content: impl Into<String>) -> Self {
         Self::new(Role::System, content)
@@ -132,8 +132,8 @@ impl Message {
     /// A `user` message.
     ///
     /// ```
-    /// let m = peakprivacy::Message::user("Hello");
-    /// assert_eq!(m.role, peakprivacy::Role::User);
+    /// let m = llm_core::chat::Message::user("Hello");
+    /// assert_eq!(m.role, llm_core::chat::Role::User);
     /// ```
     pub fn user(content: impl Into<String>) -> Self {
         Self::new(Role::User, content)
@@ -142,8 +142,8 @@ impl Message {
     /// An `assistant` message (an earlier answer of the model).
     ///
     /// ```
-    /// let m = peakprivacy::Message::assistant("Hello! How can I help?");
-    /// assert_eq!(m.role, peakprivacy::Role::Assistant);
+    /// let m = llm_core::chat::Message::assistant("Hello! How can I help?");
+    /// assert_eq!(m.role, llm_core::chat::Role::Assistant);
     /// ```
     pub fn assistant(content: impl Into<String>) -> Self {
         Self::new(Role::Assistant, content)

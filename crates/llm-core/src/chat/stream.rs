@@ -1,4 +1,10 @@
-//! [`ChatCompletionStream`]: SSE events mapped to typed chunks, and its helpers.
+//! [`ChatCompletionStream`]: a provider's SSE events mapped to typed chunks, the
+//! non-SSE answers (one JSON completion, plain text) folded into the same stream, and its
+//! helpers ([`TextStream`], collection into a [`ChatCompletion`]).
+//!
+//! Every stream rule lives here, once, for every provider: `[DONE]`, `event: error` (with
+//! or without data), error payloads, unknown event types, several chunks in one event,
+//! redaction of the credential, fusing and `size_hint`.
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -6,45 +12,44 @@ use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 
 use futures_core::{FusedStream, Stream};
-use llm_core::sse::Event;
-use llm_core::{ApiError, Error, ErrorKind, Events, Result, Transport};
 
-use crate::{ChatCompletion, ChatCompletionChunk, Choice, Message};
+use super::{ChatCompletion, ChatCompletionChunk, Choice, Message};
+use crate::sse::Event;
+use crate::{ApiError, BodyKind, Error, ErrorKind, Events, Result, StreamResponse, Transport};
 
-/// The streamed answer of [`create_stream`](crate::Completions::create_stream): a
+/// The streamed answer of a provider's `chat().completions().create_stream(..)`: a
 /// [`Stream`] of `Result<ChatCompletionChunk>`.
 ///
 /// It is pulled straight from the response body (no background task, no unbounded buffer)
 /// and is `Send + Unpin + 'static`. Dropping it closes the connection.
 ///
-/// What it accepts (the PeakPrivacy stream format is not documented):
-/// - `data: {json}` events whose chunk carries `message`, `delta` or both;
+/// What it accepts (neither provider documents its stream format):
+/// - `data: {json}` events whose chunk carries `message`, `delta` or both (or a plain
+///   `text`);
 /// - an optional `data: [DONE]` sentinel, or the end of the body without one;
-/// - comments (`: keep-alive`), `event:`/`id:`/`retry:` fields, CR/LF/CRLF line ends;
+/// - comments (`: keep-alive`), `event:`/`id:`/`retry:` fields, CR/LF/CRLF line ends,
+///   events of other types whose data is not a chunk (pings), which are skipped;
 /// - several JSON chunks on consecutive `data:` lines of one event;
-/// - a final chunk with only a finish reason (it is yielded, not dropped);
-/// - a plain JSON completion instead of a stream (yielded as one chunk).
+/// - a final chunk with only a finish reason or usage (it is yielded, not dropped);
+/// - instead of a stream, one plain JSON completion (yielded as one chunk) or a
+///   `text/plain` body (yielded as one chunk holding the text).
 ///
 /// What it reports as `Err` items, after which it ends:
 /// - a `data:` payload that is not a valid chunk ([`ErrorKind::Decode`]);
-/// - an `event: error`, or a payload with an `error` field and no `choices`
-///   ([`ErrorKind::Stream`]);
+/// - an `event: error` (with or without data), or a payload with an `error` field and no
+///   `choices` ([`ErrorKind::Stream`], the server's message kept, the credential removed);
 /// - a body cut mid-event ([`ErrorKind::Stream`]), a reset connection
 ///   ([`ErrorKind::Connection`]) or the idle timeout ([`ErrorKind::Timeout`]).
 ///
-/// ```no_run
+/// ```
 /// use futures_util::StreamExt;
-/// use peakprivacy::{ChatCompletionRequest, Message, PeakPrivacy};
+/// use llm_core::chat::{ChatCompletionChunk, ChatCompletionStream};
 ///
-/// # async fn run() -> peakprivacy::Result<()> {
-/// let client = PeakPrivacy::from_env()?;
-/// let request = ChatCompletionRequest::new("mistral-swiss", [Message::user("Hi")]).anonymize(false);
-/// let mut stream = client.chat().completions().create_stream(request).await?;
-/// while let Some(chunk) = stream.next().await {
-///     let chunk = chunk?;
-///     print!("{}", chunk.content());
-/// }
-/// # Ok(()) }
+/// # futures_executor::block_on(async {
+/// let mut stream = ChatCompletionStream::from_chunk(ChatCompletionChunk::from_text("Hi"));
+/// assert_eq!(stream.next().await.unwrap()?.content(), "Hi");
+/// assert!(stream.next().await.is_none());
+/// # Ok::<(), llm_core::Error>(()) }).unwrap();
 /// ```
 pub struct ChatCompletionStream {
     events: Option<Pin<Box<Events>>>,
@@ -64,7 +69,31 @@ impl fmt::Debug for ChatCompletionStream {
 }
 
 impl ChatCompletionStream {
-    pub(crate) fn from_events(events: Events, redactor: Transport) -> Self {
+    /// Reads a streaming response of whatever kind [`StreamResponse::sniff`] finds: SSE
+    /// events are mapped to chunks; a JSON body is decoded as one [`ChatCompletion`] and
+    /// yielded as one chunk; a plain-text body is read whole into one text chunk.
+    /// `redactor` removes its credential from every error.
+    ///
+    /// # Errors
+    /// For a non-SSE body: connection, timeout, size and [`ErrorKind::Decode`] errors of
+    /// reading it (an SSE body reports its errors as stream items instead).
+    pub async fn from_response(mut response: StreamResponse, redactor: &Transport) -> Result<Self> {
+        let status = response.status();
+        let kind = match response.sniff().await {
+            Ok(kind) => kind,
+            Err(err) => return Err(redactor.redact(err)),
+        };
+        if kind == BodyKind::EventStream {
+            return Ok(Self::from_events(response.events(), redactor.clone()));
+        }
+        let chunk = read_whole(response, status, kind == BodyKind::Text)
+            .await
+            .map_err(|err| redactor.redact(err))?;
+        Ok(chunk.map_or_else(Self::empty, Self::from_chunk))
+    }
+
+    /// A stream over decoded SSE events.
+    fn from_events(events: Events, redactor: Transport) -> Self {
         Self {
             events: Some(Box::pin(events)),
             pending: VecDeque::new(),
@@ -72,10 +101,28 @@ impl ChatCompletionStream {
         }
     }
 
-    pub(crate) fn from_chunk(chunk: ChatCompletionChunk) -> Self {
+    /// A finished stream holding one chunk (a whole answer delivered at once).
+    ///
+    /// ```
+    /// use llm_core::chat::{ChatCompletionChunk, ChatCompletionStream};
+    /// let stream = ChatCompletionStream::from_chunk(ChatCompletionChunk::from_text("Hi"));
+    /// let completion = futures_executor::block_on(stream.collect_completion())?;
+    /// assert_eq!(completion.content(), "Hi");
+    /// # Ok::<(), llm_core::Error>(())
+    /// ```
+    pub fn from_chunk(chunk: ChatCompletionChunk) -> Self {
         Self {
             events: None,
             pending: VecDeque::from([chunk]),
+            redactor: None,
+        }
+    }
+
+    /// A finished stream without chunks.
+    fn empty() -> Self {
+        Self {
+            events: None,
+            pending: VecDeque::new(),
             redactor: None,
         }
     }
@@ -87,16 +134,14 @@ impl ChatCompletionStream {
     /// # Errors
     /// The first `Err` item of the stream.
     ///
-    /// ```no_run
-    /// use peakprivacy::{ChatCompletionRequest, Message, PeakPrivacy};
+    /// ```
+    /// use llm_core::chat::{ChatCompletionChunk, ChatCompletionStream};
     ///
-    /// # async fn run() -> peakprivacy::Result<()> {
-    /// let client = PeakPrivacy::from_env()?;
-    /// let request = ChatCompletionRequest::new("mistral-swiss", [Message::user("Hi")]);
-    /// let stream = client.chat().completions().create_stream(request).await?;
-    /// let completion = stream.collect_completion().await?;
-    /// println!("{}", completion.content());
-    /// # Ok(()) }
+    /// let stream = ChatCompletionStream::from_chunk(ChatCompletionChunk::from_text("Hello"));
+    /// let completion = futures_executor::block_on(stream.collect_completion())?;
+    /// assert_eq!(completion.content(), "Hello");
+    /// assert_eq!(completion.object, "chat.completion");
+    /// # Ok::<(), llm_core::Error>(())
     /// ```
     pub async fn collect_completion(mut self) -> Result<ChatCompletion> {
         let mut collector = Collector::default();
@@ -108,18 +153,14 @@ impl ChatCompletionStream {
 
     /// Just the text: a stream of the non-empty `content` pieces of the first choice.
     ///
-    /// ```no_run
-    /// use futures_util::StreamExt;
-    /// use peakprivacy::{ChatCompletionRequest, Message, PeakPrivacy};
+    /// ```
+    /// use futures_util::TryStreamExt;
+    /// use llm_core::chat::{ChatCompletionChunk, ChatCompletionStream};
     ///
-    /// # async fn run() -> peakprivacy::Result<()> {
-    /// let client = PeakPrivacy::from_env()?;
-    /// let request = ChatCompletionRequest::new("mistral-swiss", [Message::user("Hi")]).anonymize(false);
-    /// let mut text = client.chat().completions().create_stream(request).await?.text();
-    /// while let Some(piece) = text.next().await {
-    ///     print!("{}", piece?);
-    /// }
-    /// # Ok(()) }
+    /// let stream = ChatCompletionStream::from_chunk(ChatCompletionChunk::from_text("Hi"));
+    /// let pieces: Vec<String> = futures_executor::block_on(stream.text().try_collect())?;
+    /// assert_eq!(pieces, ["Hi"]);
+    /// # Ok::<(), llm_core::Error>(())
     /// ```
     pub fn text(self) -> TextStream {
         TextStream { inner: self }
@@ -189,6 +230,23 @@ impl FusedStream for ChatCompletionStream {
     fn is_terminated(&self) -> bool {
         self.events.is_none() && self.pending.is_empty()
     }
+}
+
+/// Reads a non-SSE answer whole: raw text (`is_text`) or one JSON completion.
+async fn read_whole(
+    response: StreamResponse,
+    status: u16,
+    is_text: bool,
+) -> Result<Option<ChatCompletionChunk>> {
+    let body = response.bytes().await?;
+    if is_text {
+        let text = String::from_utf8(body.to_vec()).map_err(|err| {
+            Error::decode("the streamed text is not valid UTF-8", err).with_status(status)
+        })?;
+        return Ok((!text.is_empty()).then(|| ChatCompletionChunk::from_text(text)));
+    }
+    let completion: ChatCompletion = crate::decode_json(&body, status)?;
+    Ok(Some(ChatCompletionChunk::from(completion)))
 }
 
 /// What one SSE event means for the caller.
@@ -311,23 +369,14 @@ fn cap(message: &str) -> &str {
 /// [`ChatCompletionStream::text`]: a [`Stream`] of `Result<String>` that skips chunks
 /// without text (such as the final finish-reason chunk).
 ///
-/// ```no_run
-/// use futures_util::TryStreamExt;
-/// use peakprivacy::{ChatCompletionRequest, Message, PeakPrivacy};
+/// ```
+/// use futures_util::StreamExt;
+/// use llm_core::chat::{ChatCompletionChunk, ChatCompletionStream};
 ///
-/// # async fn run() -> peakprivacy::Result<()> {
-/// let client = PeakPrivacy::from_env()?;
-/// let request = ChatCompletionRequest::new("mistral-swiss", [Message::user("Hi")]);
-/// let pieces: Vec<String> = client
-///     .chat()
-///     .completions()
-///     .create_stream(request)
-///     .await?
-///     .text()
-///     .try_collect()
-///     .await?;
-/// println!("{}", pieces.concat());
-/// # Ok(()) }
+/// # futures_executor::block_on(async {
+/// let mut text = ChatCompletionStream::from_chunk(ChatCompletionChunk::default()).text();
+/// assert!(text.next().await.is_none()); // a chunk without text is skipped
+/// # });
 /// ```
 #[derive(Debug)]
 pub struct TextStream {
@@ -369,10 +418,12 @@ pub(crate) fn first_text(chunk: ChatCompletionChunk) -> Option<String> {
         .filter(|text| !text.is_empty())
 }
 
-/// Joins chunks into a [`ChatCompletion`].
+/// Joins chunks into a [`ChatCompletion`], in time linear in the number of chunks (a map
+/// from choice index to position, however many distinct indexes a server sends).
 #[derive(Debug, Default)]
 pub(crate) struct Collector {
     completion: ChatCompletion,
+    positions: std::collections::HashMap<u32, usize>,
 }
 
 impl Collector {
@@ -391,21 +442,17 @@ impl Collector {
             completion.usage = chunk.usage;
         }
         for piece in chunk.choices {
-            let position = completion
-                .choices
-                .iter()
-                .position(|choice| choice.index == piece.index);
-            let choice = match position {
-                Some(i) => &mut completion.choices[i],
-                None => {
-                    completion.choices.push(Choice {
-                        index: piece.index,
-                        message: Message::assistant(""),
-                        finish_reason: None,
-                    });
-                    let last = completion.choices.len() - 1;
-                    &mut completion.choices[last]
-                }
+            let next = completion.choices.len();
+            let position = *self.positions.entry(piece.index).or_insert(next);
+            if position == next {
+                completion.choices.push(Choice {
+                    index: piece.index,
+                    message: Message::assistant(""),
+                    finish_reason: None,
+                });
+            }
+            let Some(choice) = completion.choices.get_mut(position) else {
+                continue;
             };
             if let Some(role) = piece.delta.role {
                 choice.message.role = role;
@@ -529,7 +576,7 @@ mod tests {
         assert_eq!(done.object, "chat.completion");
         assert_eq!(
             done.choices[0].finish_reason,
-            Some(crate::FinishReason::Stop)
+            Some(super::super::FinishReason::Stop)
         );
         assert_eq!(done.usage.unwrap().total_tokens, 3);
     }

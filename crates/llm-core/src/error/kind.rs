@@ -59,6 +59,9 @@ pub enum ErrorKind {
     Connection,
     /// A connect, request, stream-idle or total deadline elapsed.
     Timeout,
+    /// The server answered with a success status but its body is an error object
+    /// (`{"error": ...}` instead of the answer); the server's message is kept.
+    ErrorPayload,
     /// The response arrived but could not be decoded (bad JSON, wrong shape, invalid UTF-8).
     Decode,
     /// A stream ended in the middle of an event or broke after events were delivered.
@@ -117,6 +120,7 @@ impl ErrorKind {
             Self::UnexpectedStatus => "unexpected status",
             Self::Connection => "connection error",
             Self::Timeout => "timed out",
+            Self::ErrorPayload => "error in a success response",
             Self::Decode => "could not decode response",
             Self::Stream => "stream error",
             Self::ResponseTooLarge => "response too large",

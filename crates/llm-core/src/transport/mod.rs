@@ -23,7 +23,7 @@ pub use builder::{
 pub use idle::IdleTimeout;
 pub use redirect::same_origin_redirects;
 pub use request::ApiRequest;
-pub use response::{ByteStream, Events, Replay, StreamResponse};
+pub use response::{BodyKind, ByteStream, Events, Replay, StreamResponse};
 
 use crate::retry::{hints, Clock, Jitter, RetryDecision, RetryEvent, RetryPolicy, Sleep};
 use crate::{Error, ErrorKind, Result, SecretString};

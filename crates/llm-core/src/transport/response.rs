@@ -107,26 +107,51 @@ impl StreamResponse {
             .is_some_and(|ct| ct.trim_start().starts_with("text/event-stream"))
     }
 
-    /// Decides whether the body is an event stream: by `Content-Type` when it says
-    /// `text/event-stream` or `application/json`, otherwise by peeking at the first
-    /// non-blank byte (`{` or `[` means JSON). The peeked bytes are kept for reading.
+    /// Decides what the body of a streaming call is, whatever the `Content-Type` claims
+    /// beyond the two unambiguous ones: `text/event-stream` is SSE and `application/json`
+    /// JSON; otherwise a body whose first non-blank byte is `{` or `[` is JSON, a
+    /// `text/plain` body is SSE when it starts with an SSE field (`data:`, `event:`, `id:`,
+    /// `retry:` or a `:` comment) and plain text when not, and anything else is SSE. The
+    /// peeked bytes are kept for reading.
     ///
     /// # Errors
-    /// A connection error or the idle timeout while peeking.
-    pub async fn sniff_event_stream(&mut self) -> Result<bool> {
+    /// A connection error, or the idle timeout while peeking.
+    pub async fn sniff(&mut self) -> Result<BodyKind> {
         if self.is_event_stream() {
-            return Ok(true);
+            return Ok(BodyKind::EventStream);
         }
-        if self
-            .content_type()
+        let content_type = self.content_type().map(str::to_ascii_lowercase);
+        if content_type
+            .as_deref()
             .is_some_and(|ct| ct.contains("application/json"))
         {
-            return Ok(false);
+            return Ok(BodyKind::Json);
         }
-        let first = tokio::time::timeout(self.idle_timeout, self.body.peek_non_blank())
+        let start = tokio::time::timeout(self.idle_timeout, self.body.peek_start(7))
             .await
             .map_err(|_| Error::timeout("no response body within the stream idle timeout"))??;
-        Ok(!matches!(first, Some(b'{' | b'[')))
+        if matches!(start.first(), Some(b'{' | b'[')) {
+            return Ok(BodyKind::Json);
+        }
+        let is_text = content_type
+            .as_deref()
+            .is_some_and(|ct| ct.trim_start().starts_with("text/plain"));
+        let sse_field = [&b"data:"[..], b"event:", b"id:", b"retry:", b":"]
+            .iter()
+            .any(|field| start.starts_with(field));
+        Ok(if is_text && !sse_field && !start.is_empty() {
+            BodyKind::Text
+        } else {
+            BodyKind::EventStream
+        })
+    }
+
+    /// True when [`sniff`](Self::sniff) finds an event stream.
+    ///
+    /// # Errors
+    /// As [`sniff`](Self::sniff).
+    pub async fn sniff_event_stream(&mut self) -> Result<bool> {
+        Ok(self.sniff().await? == BodyKind::EventStream)
     }
 
     /// The body as SSE events, with the stream idle timeout applied.
@@ -157,6 +182,18 @@ impl StreamResponse {
             }
         }
     }
+}
+
+/// What the body of a streaming call turned out to be (see [`StreamResponse::sniff`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BodyKind {
+    /// Server-Sent Events.
+    EventStream,
+    /// One JSON document (a server that answered without streaming).
+    Json,
+    /// Plain text (a server that streams raw text).
+    Text,
 }
 
 pin_project_lite::pin_project! {
@@ -191,19 +228,27 @@ impl Replay {
             .map_err(Error::from)
     }
 
-    /// The first non-whitespace byte, buffering what was read.
-    async fn peek_non_blank(&mut self) -> Result<Option<u8>> {
+    /// Up to `len` bytes from the first non-whitespace byte on (fewer at the end of the
+    /// body), buffering what was read so it is replayed.
+    async fn peek_start(&mut self, len: usize) -> Result<Bytes> {
         loop {
             if let Some(peeked) = &self.peeked {
-                if let Some(b) = peeked.iter().find(|b| !b.is_ascii_whitespace()) {
-                    return Ok(Some(*b));
+                if let Some(start) = peeked.iter().position(|b| !b.is_ascii_whitespace()) {
+                    if peeked.len() - start >= len {
+                        return Ok(peeked.slice(start..start + len));
+                    }
                 }
             }
             let Some(more) = std::future::poll_fn(|cx| self.body.as_mut().poll_next(cx))
                 .await
                 .transpose()?
             else {
-                return Ok(None);
+                let peeked = self.peeked.clone().unwrap_or_default();
+                let start = peeked
+                    .iter()
+                    .position(|b| !b.is_ascii_whitespace())
+                    .unwrap_or(peeked.len());
+                return Ok(peeked.slice(start..));
             };
             self.peeked = Some(match self.peeked.take() {
                 Some(prev) => {
