@@ -15,28 +15,58 @@
 //! # Ok::<(), aligneai::Error>(())
 //! ```
 
-mod builder;
-mod resources;
-mod stream;
+mod chat;
+mod embeddings;
 
 use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
 
-pub use builder::AligneAIBuilder;
-pub use resources::{Chat, Completions, Embeddings, Models};
-pub use stream::{ChatCompletionStream, TextIter};
+use llm_core::{Blocking, BlockingRuntime};
 
-use crate::env::EnvConfig;
+pub use chat::{Chat, Completions};
+pub use embeddings::Embeddings;
+
 use crate::{RequestOptions, Result, SecretString};
-use llm_core::BlockingRuntime as Runtime;
+
+/// The blocking stream of chat chunks: an [`Iterator`] of `Result<ChatCompletionChunk>`
+/// with `collect_completion()` and `text()` (the same type in every provider crate).
+pub type ChatCompletionStream = llm_core::BlockingStream<crate::ChatCompletionStream>;
+
+/// The text pieces of a blocking stream, from [`ChatCompletionStream::text`].
+pub type TextIter = llm_core::BlockingStream<crate::TextStream>;
+
+/// Builds a blocking [`AligneAI`]: the same builder, settings and defaults as
+/// [`crate::AligneAIBuilder`], whose `build` returns the blocking client.
+///
+/// ```
+/// use std::time::Duration;
+/// let client = aligneai::blocking::AligneAI::builder()
+///     .api_key("k")
+///     .timeout(Duration::from_secs(30))
+///     .max_retries(1)
+///     .build()?;
+/// # let _ = client; Ok::<(), aligneai::Error>(())
+/// ```
+pub type AligneAIBuilder = crate::AligneAIBuilder<Blocking>;
+
+/// The blocking models resource, from [`AligneAI::models`]: `list` and `list_with`.
+///
+/// ```no_run
+/// let client = aligneai::blocking::AligneAI::from_env()?;
+/// for model in client.models().list()? {
+///     println!("{}", model.id);
+/// }
+/// # Ok::<(), aligneai::Error>(())
+/// ```
+pub type Models<'a> = llm_core::blocking::Models<'a, AligneAI>;
 
 /// A blocking AligneAI client: the same calls as [`crate::AligneAI`], returning values
 /// directly. Cheap to clone; clones share the runtime and the connection pool.
 #[derive(Clone)]
 pub struct AligneAI {
     inner: crate::AligneAI,
-    runtime: Arc<Runtime>,
+    runtime: Arc<BlockingRuntime>,
 }
 
 impl fmt::Debug for AligneAI {
@@ -74,7 +104,7 @@ impl AligneAI {
     /// # Ok::<(), aligneai::Error>(())
     /// ```
     pub fn from_env() -> Result<Self> {
-        EnvConfig::load_dotenv();
+        llm_core::env::load_dotenv()?;
         Self::builder().build()
     }
 
@@ -87,7 +117,7 @@ impl AligneAI {
     /// # Ok::<(), aligneai::Error>(())
     /// ```
     pub fn builder() -> AligneAIBuilder {
-        AligneAIBuilder::new()
+        AligneAIBuilder::default()
     }
 
     /// Wraps an async client (sharing its configuration and connection pool) in a blocking
@@ -104,12 +134,9 @@ impl AligneAI {
     /// # Ok::<(), aligneai::Error>(())
     /// ```
     pub fn from_async(client: crate::AligneAI) -> Result<Self> {
-        let runtime = Runtime::new("the blocking AligneAI client")?;
-        // Refuse at construction, not only at the first call, inside an async runtime.
-        runtime.block_on(async {})?;
         Ok(Self {
             inner: client,
-            runtime: Arc::new(runtime),
+            runtime: Arc::new(BlockingRuntime::new("the blocking AligneAI client")?),
         })
     }
 
@@ -146,7 +173,7 @@ impl AligneAI {
     /// # Ok::<(), aligneai::Error>(())
     /// ```
     pub fn models(&self) -> Models<'_> {
-        Models::new(self)
+        llm_core::blocking::Models::new(self)
     }
 
     /// Checks the key with `GET {base}/ping`.
@@ -173,7 +200,7 @@ impl AligneAI {
     /// # Ok::<(), aligneai::Error>(())
     /// ```
     pub fn ping_with(&self, options: RequestOptions) -> Result<()> {
-        self.block_on(self.inner.ping_with(options))
+        self.run(self.inner.ping_with(options))
     }
 
     /// The async client underneath (do not use it from another runtime).
@@ -187,7 +214,38 @@ impl AligneAI {
         &self.inner
     }
 
-    pub(crate) fn block_on<T>(&self, future: impl Future<Output = Result<T>>) -> Result<T> {
-        self.runtime.block_on(future)?
+    /// Runs a call to completion on the client's runtime (one flat `Result`).
+    fn run<T>(&self, future: impl Future<Output = Result<T>>) -> Result<T> {
+        self.runtime.run(future)
+    }
+}
+
+impl llm_core::blocking::BlockingClient for AligneAI {
+    type Async = crate::AligneAI;
+
+    fn as_async(&self) -> &crate::AligneAI {
+        &self.inner
+    }
+
+    fn runtime(&self) -> &Arc<BlockingRuntime> {
+        &self.runtime
+    }
+}
+
+impl AligneAIBuilder {
+    /// Builds the blocking client and starts its runtime.
+    ///
+    /// # Errors
+    /// As [`crate::AligneAIBuilder::build`], or
+    /// [`ErrorKind::Config`](crate::ErrorKind::Config) when the runtime cannot be started
+    /// or this is called inside an async runtime.
+    ///
+    /// ```
+    /// let client = aligneai::blocking::AligneAI::builder().api_key("k").build()?;
+    /// # let _ = client; Ok::<(), aligneai::Error>(())
+    /// ```
+    pub fn build(self) -> Result<AligneAI> {
+        let (transport, config) = self.parts()?;
+        AligneAI::from_async(crate::AligneAI::from_parts(transport, config))
     }
 }

@@ -3,13 +3,11 @@
 use std::fmt;
 use std::sync::Arc;
 
-use llm_core::{ApiRequest, RequestOptions, Result, SecretString, Transport};
-
 use crate::builder::AligneAIBuilder;
 use crate::chat::Chat;
 use crate::embeddings::{Embeddings, EmbeddingsResponseFormat};
-use crate::env::EnvConfig;
 use crate::models::Models;
+use crate::{ApiRequest, RequestOptions, Result, SecretString, Transport};
 
 /// A client for the AligneAI API. Cheap to clone (one pooled HTTP client shared by all
 /// clones): create it once and reuse it. `Debug` never shows the key.
@@ -71,7 +69,8 @@ impl AligneAI {
     /// # Errors
     /// [`ErrorKind::MissingCredential`](crate::ErrorKind::MissingCredential) naming
     /// `ALIGNEAI_API_KEY` when it is unset or blank;
-    /// [`ErrorKind::Config`](crate::ErrorKind::Config) for an invalid base URL.
+    /// [`ErrorKind::Config`](crate::ErrorKind::Config) for a malformed `.env` file or an
+    /// invalid base URL.
     ///
     /// ```no_run
     /// let client = aligneai::AligneAI::from_env()?;
@@ -79,7 +78,7 @@ impl AligneAI {
     /// # Ok::<(), aligneai::Error>(())
     /// ```
     pub fn from_env() -> Result<Self> {
-        EnvConfig::load_dotenv();
+        llm_core::env::load_dotenv()?;
         Self::builder().build()
     }
 
@@ -135,7 +134,7 @@ impl AligneAI {
     /// # Ok::<(), aligneai::Error>(())
     /// ```
     pub fn models(&self) -> Models<'_> {
-        Models::new(self)
+        llm_core::chat::Models::new(self)
     }
 
     /// Checks the key (and workspace) with `GET {base}/ping`: `Ok(())` on any 2xx, the
@@ -206,7 +205,7 @@ impl AligneAI {
     ///
     /// ```no_run
     /// # async fn run() -> aligneai::Result<()> {
-    /// use aligneai::llm_core::ApiRequest;
+    /// use aligneai::ApiRequest;
     /// let client = aligneai::AligneAI::from_env()?;
     /// let request = ApiRequest::post("privacy").json(&serde_json::json!({"text": "..."}))?;
     /// let answer: serde_json::Value = client.transport().send_json(request).await?;

@@ -2,6 +2,7 @@
 
 mod batch;
 mod decode;
+mod wire;
 
 use llm_core::{ApiRequest, RequestOptions, Result};
 
@@ -9,7 +10,7 @@ pub use batch::{BatchError, BatchOptions, DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENC
 pub use decode::EmbeddingsResponseFormat;
 
 use crate::types::{EmbeddingRequest, EmbeddingResponse};
-use crate::wire::embeddings::RequestBody;
+use wire::RequestBody;
 use crate::AligneAI;
 
 /// The embeddings resource, from [`AligneAI::embeddings`].

@@ -2,36 +2,31 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod builder;
-pub mod chat;
+mod chat;
 mod client;
 pub mod embeddings;
 mod env;
-pub mod models;
-mod stream;
+mod models;
 mod types;
-mod wire;
 
 #[cfg(feature = "blocking")]
 pub mod blocking;
 
-pub use builder::{
-    AligneAIBuilder, DEFAULT_AUTH_HEADER, DEFAULT_BASE_URL, DEFAULT_WORKSPACE_HEADER, USER_AGENT,
-};
+pub use builder::{AligneAIBuilder, DEFAULT_AUTH_HEADER, DEFAULT_WORKSPACE_HEADER, USER_AGENT};
+pub use chat::{Chat, Completions};
 pub use client::AligneAI;
 pub use embeddings::{
-    BatchError, BatchOptions, EmbeddingsResponseFormat, DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY,
+    BatchError, BatchOptions, Embeddings, EmbeddingsResponseFormat, DEFAULT_BATCH_SIZE,
+    DEFAULT_CONCURRENCY,
 };
-pub use env::{ENV_API_KEY, ENV_BASE_URL, ENV_WORKSPACE_ID};
-pub use stream::{ChatCompletionStream, TextStream};
+pub use env::{API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, WORKSPACE_ID_ENV};
+pub use models::Models;
 pub use types::{
-    ChatChoice, ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, ChatDelta, ChatMessage,
-    ChunkChoice, Embedding, EmbeddingInput, EmbeddingRequest, EmbeddingResponse, EmbeddingUsage,
-    EncodingFormat, FinishReason, Model, ModelList, Role, Usage,
+    ChatCompletionRequest, Embedding, EmbeddingInput, EmbeddingRequest, EmbeddingResponse,
+    EmbeddingUsage, EncodingFormat,
 };
 
-/// The foundation crate, re-exported for [`AligneAI::transport`] and advanced use.
-pub use llm_core;
-/// Retry building blocks: policy, backoff, and the injectable sleep, clock and jitter.
-pub use llm_core::retry;
-pub use llm_core::retry::{Backoff, RetryPolicy};
-pub use llm_core::{Error, ErrorKind, RequestOptions, Result, SecretString};
+/// The shared vocabulary (the same in every provider crate): chat types, `Error`,
+/// `ErrorKind`, `Result`, `RequestOptions`, the `retry` module, `SecretString`,
+/// `same_origin_redirects`, `Transport`/`ApiRequest` and `reqwest`.
+pub use llm_core::vocabulary::*;

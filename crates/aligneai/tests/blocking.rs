@@ -9,7 +9,7 @@ use std::sync::Arc;
 use aligneai::blocking::AligneAI;
 use aligneai::retry::FixedJitter;
 use aligneai::{
-    BatchOptions, ChatCompletionRequest, ChatMessage, EmbeddingRequest, ErrorKind, RequestOptions,
+    BatchOptions, ChatCompletionRequest, Message, EmbeddingRequest, ErrorKind, RequestOptions,
 };
 use serde_json::json;
 use support::{completion_body, data_body, RecordingSleep, KEY};
@@ -116,9 +116,9 @@ fn chat_create_stream_models_and_ping() {
             .respond_with(ResponseTemplate::new(200)),
     );
     let (client, _) = server.client();
-    let request = || ChatCompletionRequest::new("m", [ChatMessage::user("Hi")]);
+    let request = || ChatCompletionRequest::new("m", [Message::user("Hi")]);
     let completions = client.chat().completions();
-    assert_eq!(completions.create(request()).unwrap().text(), Some("Hello"));
+    assert_eq!(completions.create(request()).unwrap().content(), "Hello");
     let chunks: Vec<_> = completions
         .create_stream(request())
         .unwrap()
@@ -137,9 +137,9 @@ fn chat_create_stream_models_and_ping() {
         .unwrap()
         .collect_completion()
         .unwrap();
-    assert_eq!(completion.text(), Some("Hey"));
+    assert_eq!(completion.content(), "Hey");
     assert_eq!(
-        client.models().list().unwrap().ids().collect::<Vec<_>>(),
+        client.models().list().unwrap().iter().map(|m| m.id.clone()).collect::<Vec<_>>(),
         ["m1"]
     );
     client.ping().unwrap();
@@ -185,9 +185,9 @@ fn a_broken_stream_yields_an_error_then_ends() {
     let mut chunks = client
         .chat()
         .completions()
-        .create_stream(ChatCompletionRequest::new("m", [ChatMessage::user("Hi")]))
+        .create_stream(ChatCompletionRequest::new("m", [Message::user("Hi")]))
         .unwrap();
-    assert_eq!(chunks.next().unwrap().unwrap().text(), Some("a"));
+    assert_eq!(chunks.next().unwrap().unwrap().content(), "a");
     assert_eq!(
         chunks.next().unwrap().unwrap_err().kind(),
         ErrorKind::Decode

@@ -4,7 +4,7 @@
 
 mod support;
 
-use aligneai::{ChatCompletionRequest, ChatMessage, ErrorKind, FinishReason, RequestOptions, Role};
+use aligneai::{ChatCompletionRequest, Message, ErrorKind, FinishReason, RequestOptions, Role};
 use futures_util::{StreamExt, TryStreamExt};
 use serde_json::json;
 use support::{client, completion_body};
@@ -15,7 +15,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 fn request() -> ChatCompletionRequest {
     ChatCompletionRequest::new(
         "llama-3.1-8b-instruct",
-        [ChatMessage::system("Be brief."), ChatMessage::user("Hi")],
+        [Message::system("Be brief."), Message::user("Hi")],
     )
 }
 
@@ -63,17 +63,17 @@ async fn create_sends_openai_style_body_and_reads_the_completion() {
     let completion = client
         .chat()
         .completions()
-        .create(request().temperature(0.5).max_tokens(10).extra("seed", 1))
+        .create(request().temperature(0.5).max_tokens(10).seed(1))
         .await
         .unwrap();
-    assert_eq!(completion.text(), Some("Hello!"));
+    assert_eq!(completion.content(), "Hello!");
     assert_eq!(completion.id, "chatcmpl-1");
     assert_eq!(completion.choices[0].message.role, Role::Assistant);
     assert_eq!(
         completion.choices[0].finish_reason,
         Some(FinishReason::Stop)
     );
-    assert_eq!(completion.usage.unwrap().total_tokens, Some(7));
+    assert_eq!(completion.usage.unwrap().total_tokens, 7);
 }
 
 #[tokio::test]
@@ -110,7 +110,7 @@ async fn invalid_chat_requests_are_rejected_before_sending() {
         .await;
     let (client, _) = client(&server);
     for bad in [
-        ChatCompletionRequest::new(" ", [ChatMessage::user("x")]),
+        ChatCompletionRequest::new(" ", [Message::user("x")]),
         ChatCompletionRequest::new("m", []),
     ] {
         let err = client
@@ -162,8 +162,8 @@ async fn sse_stream_with_done_sends_stream_true_and_keeps_finish_only_chunk() {
     let chunks: Vec<_> = stream.try_collect().await.unwrap();
     assert_eq!(chunks.len(), 4);
     assert_eq!(chunks[0].choices[0].delta.role, Some(Role::Assistant));
-    assert_eq!(chunks[1].text(), Some("Hel"));
-    assert_eq!(chunks[3].text(), None);
+    assert_eq!(chunks[1].content(), "Hel");
+    assert_eq!(chunks[3].content(), "");
     assert_eq!(chunks[3].choices[0].finish_reason, Some(FinishReason::Stop));
 }
 
@@ -185,12 +185,12 @@ async fn sse_stream_without_done_ends_cleanly_and_collects() {
         .unwrap();
     let completion = stream.collect_completion().await.unwrap();
     // The `ping` event's `{}` is a chunk without choices; it adds nothing.
-    assert_eq!(completion.text(), Some("AB"));
+    assert_eq!(completion.content(), "AB");
     assert_eq!(
         completion.choices[0].finish_reason,
         Some(FinishReason::Length)
     );
-    assert_eq!(completion.model.as_deref(), Some("m"));
+    assert_eq!(completion.model, "m");
 }
 
 #[tokio::test]
@@ -226,7 +226,7 @@ async fn a_malformed_chunk_is_a_decode_error_item_then_the_end() {
         .create_stream(request())
         .await
         .unwrap();
-    assert_eq!(stream.next().await.unwrap().unwrap().text(), Some("ok"));
+    assert_eq!(stream.next().await.unwrap().unwrap().content(), "ok");
     let err = stream.next().await.unwrap().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Decode);
     assert!(stream.next().await.is_none());
@@ -265,7 +265,7 @@ async fn a_body_cut_mid_event_is_an_error_not_a_clean_end() {
         .create_stream(request())
         .await
         .unwrap();
-    assert_eq!(stream.next().await.unwrap().unwrap().text(), Some("a"));
+    assert_eq!(stream.next().await.unwrap().unwrap().content(), "a");
     let err = stream.next().await.unwrap().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Stream);
     assert!(stream.next().await.is_none());
@@ -326,7 +326,7 @@ async fn a_reset_connection_is_an_error_item() {
         .create_stream(request())
         .await
         .unwrap();
-    assert_eq!(stream.next().await.unwrap().unwrap().text(), Some("Hi"));
+    assert_eq!(stream.next().await.unwrap().unwrap().content(), "Hi");
     let err = stream.next().await.unwrap().unwrap_err();
     // An Err item, never a clean end; a body cut mid-transfer is a broken connection.
     assert_eq!(err.kind(), ErrorKind::Connection, "{err:?}");
@@ -353,10 +353,15 @@ async fn a_text_plain_stream_is_read_as_raw_text() {
         .await
         .unwrap();
     assert_eq!(chunks.len(), 1);
-    assert_eq!(chunks[0].text(), Some("Hello from raw text, ünïcode ✓"));
-    // Raw text that looks like JSON or SSE stays raw text.
+    assert_eq!(chunks[0].content(), "Hello from raw text, ünïcode ✓");
+}
+
+#[tokio::test]
+async fn a_text_plain_body_that_looks_like_sse_is_read_as_sse() {
+    // One rule for every provider: a text/plain body starting with an SSE field is SSE.
     let server = MockServer::start().await;
-    stream_answer(&server, "data: {x}", "text/plain").await;
+    let body = "data: {\"choices\":[{\"delta\":{\"content\":\"x\"}}]}\n\ndata: [DONE]\n\n";
+    stream_answer(&server, body, "text/plain").await;
     let (client, _) = support::client(&server);
     let completion = client
         .chat()
@@ -367,7 +372,7 @@ async fn a_text_plain_stream_is_read_as_raw_text() {
         .collect_completion()
         .await
         .unwrap();
-    assert_eq!(completion.text(), Some("data: {x}"));
+    assert_eq!(completion.content(), "x");
 }
 
 #[tokio::test]
@@ -391,9 +396,9 @@ async fn a_json_answer_to_a_stream_request_is_one_chunk() {
             .await
             .unwrap();
         assert_eq!(chunks.len(), 1, "{content_type}");
-        assert_eq!(chunks[0].text(), Some("Whole answer"));
+        assert_eq!(chunks[0].content(), "Whole answer");
         assert_eq!(chunks[0].choices[0].finish_reason, Some(FinishReason::Stop));
-        assert_eq!(chunks[0].usage.unwrap().total_tokens, Some(7));
+        assert_eq!(chunks[0].usage.unwrap().total_tokens, 7);
     }
 }
 

@@ -3,7 +3,7 @@
 
 mod support;
 
-use aligneai::{AligneAI, ChatCompletionRequest, ChatMessage, EmbeddingRequest, Error, ErrorKind};
+use aligneai::{AligneAI, ChatCompletionRequest, Message, EmbeddingRequest, Error, ErrorKind};
 use serde_json::{json, Value};
 use support::RecordingSleep;
 use wiremock::matchers::any;
@@ -64,7 +64,7 @@ fn cases() -> Vec<(u16, Value, ErrorKind)> {
 }
 
 async fn call_every_endpoint(client: &AligneAI) -> Vec<Error> {
-    let chat = || ChatCompletionRequest::new("m", [ChatMessage::user("hi")]);
+    let chat = || ChatCompletionRequest::new("m", [Message::user("hi")]);
     vec![
         client
             .embeddings()

@@ -1,7 +1,7 @@
 //! The streamed-event size limit set on the builder.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use aligneai::{AligneAI, ChatCompletionRequest, ChatMessage, ErrorKind};
+use aligneai::{AligneAI, ChatCompletionRequest, Message, ErrorKind};
 use futures_util::StreamExt;
 use wiremock::matchers::path;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -27,7 +27,7 @@ async fn max_event_size_applies_to_streams() {
         }
         b.build().unwrap()
     };
-    let request = || ChatCompletionRequest::new("m", [ChatMessage::user("hi")]);
+    let request = || ChatCompletionRequest::new("m", [Message::user("hi")]);
     let mut stream = build(Some(1024))
         .chat()
         .completions()
@@ -44,5 +44,5 @@ async fn max_event_size_applies_to_streams() {
         .await
         .unwrap();
     let completion = stream.collect_completion().await.unwrap();
-    assert_eq!(completion.text().unwrap().len(), 4096);
+    assert_eq!(completion.content().len(), 4096);
 }

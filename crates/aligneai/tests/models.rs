@@ -34,7 +34,7 @@ async fn lists_models_in_every_shape() {
             .await
             .unwrap();
         assert_eq!(
-            models.ids().collect::<Vec<_>>(),
+            models.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
             ["nomic-embed-v1.5", "llama-3.1-8b-instruct"],
             "{body}"
         );
@@ -52,10 +52,10 @@ async fn keeps_optional_model_fields() {
         .await;
     let (client, _) = client(&server);
     let models = client.models().list().await.unwrap();
-    let model = &models.data[0];
-    assert_eq!(model.object.as_deref(), Some("model"));
+    let model = &models[0];
+    assert_eq!(model.object, "model");
     assert_eq!(model.created, Some(5));
-    assert_eq!(model.owned_by.as_deref(), Some("o"));
+    assert_eq!(model.owned_by, "o");
 }
 
 #[tokio::test]

@@ -7,7 +7,7 @@ mod support;
 use std::time::Duration;
 
 use aligneai::{
-    ChatCompletionRequest, ChatMessage, EmbeddingRequest, ErrorKind, RequestOptions, RetryPolicy,
+    ChatCompletionRequest, Message, EmbeddingRequest, ErrorKind, RequestOptions, RetryPolicy,
 };
 use serde_json::json;
 use support::{client, data_body, RecordingSleep};
@@ -257,7 +257,7 @@ async fn every_endpoint_retries_the_same_way() {
             .await;
     }
     let (client, sleep) = client(&server);
-    let request = || ChatCompletionRequest::new("m", [ChatMessage::user("hi")]);
+    let request = || ChatCompletionRequest::new("m", [Message::user("hi")]);
     client
         .chat()
         .completions()

@@ -26,7 +26,8 @@ async fn create_sends_method_path_headers_and_body() {
         ))
         .and(body_json(json!({
             "model": "mistral-swiss",
-            "messages": [{"role": "user", "content": "Hello"}]
+            "messages": [{"role": "user", "content": "Hello"}],
+            "stream": false
         })))
         .respond_with(ResponseTemplate::new(200).set_body_json(completion_json()))
         .expect(1)
@@ -80,7 +81,8 @@ async fn every_body_field_is_sent_when_set() {
             "max_tokens": 100,
             "random_seed": 42,
             "safe_prompt": true,
-            "anonymize": false
+            "anonymize": false,
+            "stream": false
         })))
         .respond_with(ResponseTemplate::new(200).set_body_json(completion_json()))
         .expect(1)

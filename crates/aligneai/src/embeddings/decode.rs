@@ -5,7 +5,7 @@ use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use base64::Engine as _;
 
 use crate::types::{Embedding, EmbeddingResponse, EmbeddingUsage};
-use crate::wire::embeddings::{WireItem, WireObject, WireVector};
+use super::wire::{WireItem, WireObject, WireVector};
 use crate::{Error, ErrorKind, Result};
 
 /// Which response shape to accept from `POST /embeddings`. The AligneAI response format is

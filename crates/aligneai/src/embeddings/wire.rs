@@ -38,7 +38,7 @@ pub(crate) struct WireItem {
 pub(crate) struct WireObject {
     pub(crate) data: Option<Vec<WireItem>>,
     pub(crate) embeddings: Option<Vec<WireItem>>,
-    #[serde(deserialize_with = "super::lenient_string")]
+    #[serde(deserialize_with = "llm_core::de::opt_string")]
     pub(crate) model: Option<String>,
     pub(crate) usage: Option<WireUsage>,
 }
@@ -47,9 +47,9 @@ pub(crate) struct WireObject {
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub(crate) struct WireUsage {
-    #[serde(deserialize_with = "super::lenient_u64")]
+    #[serde(deserialize_with = "llm_core::de::opt_u64")]
     pub(crate) prompt_tokens: Option<u64>,
-    #[serde(deserialize_with = "super::lenient_u64")]
+    #[serde(deserialize_with = "llm_core::de::opt_u64")]
     pub(crate) total_tokens: Option<u64>,
 }
 

@@ -1,16 +1,11 @@
-//! Public request and response types. The JSON shapes on the wire live in `crate::wire`;
-//! these types are what callers build and read.
+//! AligneAI's own request and response types. The shared chat vocabulary (messages,
+//! completions, chunks, models) is `llm_core::chat`, re-exported at the crate root; the
+//! JSON shapes of embeddings responses live with their decoder in `crate::embeddings`.
 
-mod chat;
 mod embeddings;
-mod models;
+mod request;
 
-pub(crate) use chat::ChunkAccumulator;
-pub use chat::{
-    ChatChoice, ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, ChatDelta, ChatMessage,
-    ChunkChoice, FinishReason, Role, Usage,
-};
 pub use embeddings::{
     Embedding, EmbeddingInput, EmbeddingRequest, EmbeddingResponse, EmbeddingUsage, EncodingFormat,
 };
-pub use models::{Model, ModelList};
+pub use request::ChatCompletionRequest;

@@ -45,8 +45,12 @@ impl BlockingRuntime {
     /// Starts the runtime; `client` names the blocking client in error messages.
     ///
     /// # Errors
-    /// [`ErrorKind::Config`] when the runtime cannot start.
+    /// [`ErrorKind::Config`] when the runtime cannot start, or when called inside an async
+    /// runtime (a blocking client there would stall it: use the async client).
     pub fn new(client: &'static str) -> Result<Self> {
+        if tokio::runtime::Handle::try_current().is_ok() {
+            return Err(inside_runtime(client));
+        }
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -66,22 +70,17 @@ impl BlockingRuntime {
     /// stall it), including from `spawn_blocking` threads, which tokio cannot tell apart.
     ///
     /// ```
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
     /// let runtime = llm_core::BlockingRuntime::new("the blocking example client").unwrap();
-    /// let err = runtime.block_on(async {}).unwrap_err();
-    /// assert_eq!(err.kind(), llm_core::ErrorKind::Config);
-    /// # drop(runtime); // dropping inside a runtime does not panic
-    /// # }
+    /// let outer = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    /// outer.block_on(async {
+    ///     let err = runtime.block_on(async {}).unwrap_err();
+    ///     assert_eq!(err.kind(), llm_core::ErrorKind::Config);
+    ///     drop(runtime); // dropping inside a runtime does not panic
+    /// });
     /// ```
     pub fn block_on<F: Future>(&self, future: F) -> Result<F::Output> {
         if tokio::runtime::Handle::try_current().is_ok() {
-            return Err(Error::with_message(
-                ErrorKind::Config,
-                format!(
-                    "{} was called inside an async runtime; use the async client there",
-                    self.client
-                ),
-            ));
+            return Err(inside_runtime(self.client));
         }
         match &self.runtime {
             Some(runtime) => Ok(runtime.block_on(future)),
@@ -225,6 +224,14 @@ impl BlockingStream<ChatCompletionStream> {
             runtime: Arc::clone(&self.runtime),
         }
     }
+}
+
+/// The refusal to block inside an async runtime.
+fn inside_runtime(client: &str) -> Error {
+    Error::with_message(
+        ErrorKind::Config,
+        format!("{client} was called inside an async runtime; use the async client there"),
+    )
 }
 
 impl Drop for BlockingRuntime {

@@ -169,8 +169,8 @@ pub fn serialize_extra<S: Serializer>(
     map.end()
 }
 
-/// The wire body of a chat call: the request's fields plus `"stream": true` for streamed
-/// calls.
+/// The wire body of a chat call: the request's fields plus `"stream"` (`true` for
+/// streamed calls, else `false`: both providers' official clients always send it).
 ///
 /// ```
 /// use llm_core::chat::{ChatRequestBody, Message};
@@ -190,7 +190,6 @@ pub fn serialize_extra<S: Serializer>(
 pub struct ChatRequestBody<'r, R> {
     #[serde(flatten)]
     request: &'r R,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
     stream: bool,
 }
 
@@ -205,7 +204,7 @@ impl<'r, R> ChatRequestBody<'r, R> {
     /// # } }
     /// let request = demo::ChatCompletionRequest::new("m", [Message::user("Hi")]);
     /// let body = serde_json::to_value(ChatRequestBody::new(&request, false))?;
-    /// assert!(body.get("stream").is_none());
+    /// assert_eq!(body["stream"], false);
     /// # Ok::<(), serde_json::Error>(())
     /// ```
     pub fn new(request: &'r R, stream: bool) -> Self {

@@ -57,7 +57,7 @@ impl PeakPrivacyChat {
         }
         if let Some(seed) = req.seed {
             // PeakPrivacy seeds are unsigned; reinterpret the bits so every seed is usable.
-            out = out.random_seed(seed as u64);
+            out = out.seed(seed as u64);
         }
         if let Some(pp) = req.provider_options.peakprivacy {
             if let Some(a) = pp.anonymize {
