@@ -41,7 +41,7 @@ async fn main() -> common::Result {
         println!(
             "   {:<24} {}",
             model.id,
-            model.owned_by.as_deref().unwrap_or("")
+            model.owned_by
         );
     }
     Ok(())

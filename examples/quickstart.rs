@@ -91,7 +91,7 @@ async fn main() -> common::Result {
     let pp_ids: Vec<&str> = pp_models.iter().map(|m| m.id.as_str()).collect();
     println!("   PeakPrivacy models: {}", pp_ids.join(", "));
     let aa_models = aligneai.client.models().list().await?;
-    let aa_ids: Vec<&str> = aa_models.ids().collect();
+    let aa_ids: Vec<&str> = aa_models.iter().map(|m| m.id.as_str()).collect();
     println!("   AligneAI models:    {}", aa_ids.join(", "));
     summary.push((
         "models",

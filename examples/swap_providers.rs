@@ -20,15 +20,15 @@ use std::sync::Arc;
 
 use futures_util::StreamExt;
 use unified::{
-    AligneAIChat, ChatMessage, ChatModel, ChatRequest, PeakPrivacyChat, PeakPrivacyOptions,
+    AligneAIChat, Message, ChatModel, ChatRequest, PeakPrivacyChat, PeakPrivacyOptions,
 };
 
 /// The application code: it knows nothing about providers. It streams the answer, printing
 /// it as it arrives, and returns the whole text.
 async fn explain(model: &dyn ChatModel, topic: &str) -> common::Result<String> {
     let request = ChatRequest::new(vec![
-        ChatMessage::system("Explain in one sentence."),
-        ChatMessage::user(topic),
+        Message::system("Explain in one sentence."),
+        Message::user(topic),
     ])
     .temperature(0.2)
     // Provider-specific options ride along and are ignored by other providers: PeakPrivacy

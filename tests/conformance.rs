@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 use unified::{
-    chat_model_with, collect_stream, embedding_model_with, ChatMessage, ChatModel, ChatRequest,
+    chat_model_with, collect_stream, embedding_model_with, Message, ChatModel, ChatRequest,
     EmbeddingModel, ErrorKind, FinishReason,
 };
 use wiremock::matchers::{body_partial_json, method, path};
@@ -113,8 +113,8 @@ async fn mount_chat(server: &MockServer, backend: Backend) {
 
 fn request() -> ChatRequest {
     ChatRequest::new(vec![
-        ChatMessage::system("Answer in one sentence."),
-        ChatMessage::user("What is the capital of Switzerland?"),
+        Message::system("Answer in one sentence."),
+        Message::user("What is the capital of Switzerland?"),
     ])
     .temperature(0.2)
     .max_tokens(64)

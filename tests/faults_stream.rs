@@ -491,7 +491,7 @@ async fn aligne_stream(
     let sleep = RecordingSleep::new();
     let client = aligne(&server, &sleep);
     let request =
-        aligneai::ChatCompletionRequest::new("llama3", [aligneai::ChatMessage::user("Hello")]);
+        aligneai::ChatCompletionRequest::new("llama3", [aligneai::Message::user("Hello")]);
     let ((texts, err), elapsed) = within(BOUND, async {
         match client.chat().completions().create_stream(request).await {
             Ok(stream) => {

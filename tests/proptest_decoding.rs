@@ -304,7 +304,7 @@ fn through_clients(content_type: &'static str, body: Vec<u8>) {
             .build()
             .unwrap();
         let request =
-            aligneai::ChatCompletionRequest::new("m", [aligneai::ChatMessage::user("hi")]);
+            aligneai::ChatCompletionRequest::new("m", [aligneai::Message::user("hi")]);
         tokio::time::timeout(bound, async {
             match aligne.chat().completions().create_stream(request).await {
                 Ok(mut stream) => {

@@ -218,7 +218,7 @@ async fn stream_errors_from_an_echoing_server_never_show_the_key() {
         .mount(&server)
         .await;
     let aligne = aligne_builder(&server.uri()).build().unwrap();
-    let chat = aligneai::ChatCompletionRequest::new("m", [aligneai::ChatMessage::user("hi")]);
+    let chat = aligneai::ChatCompletionRequest::new("m", [aligneai::Message::user("hi")]);
     let (result, _) = within(BOUND, async {
         use futures_util::StreamExt;
         let mut stream = aligne
@@ -429,7 +429,7 @@ async fn decode_errors_of_a_body_echoing_the_key_never_show_it() {
     assert_error_hidden(&result.unwrap_err());
     let (result, _) = within(BOUND, aligne.models().list()).await;
     assert_error_hidden(&result.unwrap_err());
-    let chat = || aligneai::ChatCompletionRequest::new("m", [aligneai::ChatMessage::user("hi")]);
+    let chat = || aligneai::ChatCompletionRequest::new("m", [aligneai::Message::user("hi")]);
     let (result, _) = within(BOUND, aligne.chat().completions().create(chat())).await;
     assert_error_hidden(&result.unwrap_err());
 }

@@ -124,9 +124,9 @@ fn announce_local(provider: &str, base_url: &str) {
 
 /// The PeakPrivacy client for an async example.
 pub async fn peakprivacy() -> Result<PeakPrivacyBackend> {
-    use peakprivacy::{PeakPrivacy, API_TOKEN_ENV, API_URL_ENV};
+    use peakprivacy::{PeakPrivacy, API_TOKEN_ENV, BASE_URL_ENV};
 
-    match choose(PeakPrivacy::from_env(), API_URL_ENV)? {
+    match choose(PeakPrivacy::from_env(), BASE_URL_ENV)? {
         Choice::Configured(client) => {
             announce_configured("PeakPrivacy", API_TOKEN_ENV, client.base_url());
             Ok(PeakPrivacyBackend {
@@ -139,7 +139,7 @@ pub async fn peakprivacy() -> Result<PeakPrivacyBackend> {
                 .api_token(llm_testkit::peakprivacy::DEFAULT_TOKEN)
                 .base_url(url)
                 .build()?;
-            announce_custom_url("PeakPrivacy", API_URL_ENV, client.base_url());
+            announce_custom_url("PeakPrivacy", BASE_URL_ENV, client.base_url());
             Ok(PeakPrivacyBackend {
                 client,
                 emulator: None,
@@ -170,11 +170,11 @@ pub async fn aligneai() -> Result<AligneAIBackend> {
 pub async fn aligneai_with(
     configure: impl FnOnce(AligneAIEmulatorBuilder) -> AligneAIEmulatorBuilder,
 ) -> Result<AligneAIBackend> {
-    use aligneai::{AligneAI, ENV_API_KEY, ENV_BASE_URL};
+    use aligneai::{AligneAI, API_KEY_ENV, BASE_URL_ENV};
 
-    match choose(AligneAI::from_env(), ENV_BASE_URL)? {
+    match choose(AligneAI::from_env(), BASE_URL_ENV)? {
         Choice::Configured(client) => {
-            announce_configured("AligneAI", ENV_API_KEY, client.base_url());
+            announce_configured("AligneAI", API_KEY_ENV, client.base_url());
             Ok(AligneAIBackend {
                 client,
                 emulator: None,
@@ -182,7 +182,7 @@ pub async fn aligneai_with(
         }
         Choice::CustomUrl(url) => {
             let client = custom_url_aligneai_builder(&url).build()?;
-            announce_custom_url("AligneAI", ENV_BASE_URL, client.base_url());
+            announce_custom_url("AligneAI", BASE_URL_ENV, client.base_url());
             Ok(AligneAIBackend {
                 client,
                 emulator: None,
@@ -205,9 +205,9 @@ pub async fn aligneai_with(
 /// The blocking PeakPrivacy client (call it outside any async runtime).
 pub fn peakprivacy_blocking() -> Result<BlockingPeakPrivacyBackend> {
     use peakprivacy::blocking::PeakPrivacy;
-    use peakprivacy::{API_TOKEN_ENV, API_URL_ENV};
+    use peakprivacy::{API_TOKEN_ENV, BASE_URL_ENV};
 
-    match choose(PeakPrivacy::from_env(), API_URL_ENV)? {
+    match choose(PeakPrivacy::from_env(), BASE_URL_ENV)? {
         Choice::Configured(client) => {
             announce_configured("PeakPrivacy", API_TOKEN_ENV, client.base_url());
             Ok(BlockingPeakPrivacyBackend {
@@ -220,7 +220,7 @@ pub fn peakprivacy_blocking() -> Result<BlockingPeakPrivacyBackend> {
                 .api_token(llm_testkit::peakprivacy::DEFAULT_TOKEN)
                 .base_url(url)
                 .build()?;
-            announce_custom_url("PeakPrivacy", API_URL_ENV, client.base_url());
+            announce_custom_url("PeakPrivacy", BASE_URL_ENV, client.base_url());
             Ok(BlockingPeakPrivacyBackend {
                 client,
                 emulator: None,
@@ -244,11 +244,11 @@ pub fn peakprivacy_blocking() -> Result<BlockingPeakPrivacyBackend> {
 /// The blocking AligneAI client (call it outside any async runtime).
 pub fn aligneai_blocking() -> Result<BlockingAligneAIBackend> {
     use aligneai::blocking::AligneAI;
-    use aligneai::{ENV_API_KEY, ENV_BASE_URL};
+    use aligneai::{API_KEY_ENV, BASE_URL_ENV};
 
-    match choose(AligneAI::from_env(), ENV_BASE_URL)? {
+    match choose(AligneAI::from_env(), BASE_URL_ENV)? {
         Choice::Configured(client) => {
-            announce_configured("AligneAI", ENV_API_KEY, client.as_async().base_url());
+            announce_configured("AligneAI", API_KEY_ENV, client.as_async().base_url());
             Ok(BlockingAligneAIBackend {
                 client,
                 emulator: None,
@@ -256,7 +256,7 @@ pub fn aligneai_blocking() -> Result<BlockingAligneAIBackend> {
         }
         Choice::CustomUrl(url) => {
             let client = AligneAI::from_async(custom_url_aligneai_builder(&url).build()?)?;
-            announce_custom_url("AligneAI", ENV_BASE_URL, client.as_async().base_url());
+            announce_custom_url("AligneAI", BASE_URL_ENV, client.as_async().base_url());
             Ok(BlockingAligneAIBackend {
                 client,
                 emulator: None,

@@ -91,23 +91,23 @@ fn var(lookup: Lookup<'_>, name: &str) -> Option<String> {
 }
 
 fn peakprivacy_client(lookup: Lookup<'_>) -> Result<peakprivacy::PeakPrivacy> {
-    let token = var(lookup, "PEAKPRIVACY_API_TOKEN")
-        .ok_or_else(|| Error::missing_credential("PEAKPRIVACY_API_TOKEN"))?;
+    let token = var(lookup, peakprivacy::API_TOKEN_ENV)
+        .ok_or_else(|| Error::missing_credential(peakprivacy::API_TOKEN_ENV))?;
     let mut builder = peakprivacy::PeakPrivacy::builder().api_token(token);
-    if let Some(url) = var(lookup, "PEAKPRIVACY_API_URL") {
+    if let Some(url) = var(lookup, peakprivacy::BASE_URL_ENV) {
         builder = builder.base_url(url);
     }
     builder.build()
 }
 
 fn aligneai_client(lookup: Lookup<'_>) -> Result<aligneai::AligneAI> {
-    let key = var(lookup, "ALIGNEAI_API_KEY")
-        .ok_or_else(|| Error::missing_credential("ALIGNEAI_API_KEY"))?;
+    let key = var(lookup, aligneai::API_KEY_ENV)
+        .ok_or_else(|| Error::missing_credential(aligneai::API_KEY_ENV))?;
     let mut builder = aligneai::AligneAI::builder().api_key(key);
-    if let Some(url) = var(lookup, "ALIGNEAI_BASE_URL") {
+    if let Some(url) = var(lookup, aligneai::BASE_URL_ENV) {
         builder = builder.base_url(url);
     }
-    if let Some(workspace) = var(lookup, "ALIGNEAI_WORKSPACE_ID") {
+    if let Some(workspace) = var(lookup, aligneai::WORKSPACE_ID_ENV) {
         builder = builder.workspace_id(workspace);
     }
     builder.build()
@@ -171,23 +171,24 @@ fn env_lookup(name: &str) -> Option<String> {
 }
 
 /// The chat model named by the environment: `LLM_MODEL` (`"peakprivacy:mistral-swiss"`),
-/// or `LLM_PROVIDER` alone (with the provider's default model). Loads `.env` first.
+/// or `LLM_PROVIDER` alone (with the provider's default model). Loads `.env` first, as
+/// the provider crates do (a malformed `.env` is an error, never silently ignored).
 ///
 /// # Errors
-/// [`ErrorKind::Config`] when neither variable is set or the provider is unknown, and the
-/// errors of [`chat_model_with`].
+/// [`ErrorKind::Config`] when neither variable is set, the provider is unknown or `.env`
+/// is malformed, and the errors of [`chat_model_with`].
 pub fn chat_model_from_env() -> Result<Arc<dyn ChatModel>> {
-    let _ = dotenvy::dotenv();
+    llm_core::env::load_dotenv()?;
     chat_model_with(&spec_from_env("LLM_MODEL")?, &env_lookup)
 }
 
 /// The embedding model named by `LLM_EMBEDDING_MODEL` (`"aligneai:nomic-embed-v1.5"`), or
-/// `LLM_PROVIDER`. Loads `.env` first.
+/// `LLM_PROVIDER`. Loads `.env` first (a malformed `.env` is an error).
 ///
 /// # Errors
-/// As [`embedding_model_with`].
+/// As [`embedding_model_with`], and [`ErrorKind::Config`] for a malformed `.env`.
 pub fn embedding_model_from_env() -> Result<Arc<dyn EmbeddingModel>> {
-    let _ = dotenvy::dotenv();
+    llm_core::env::load_dotenv()?;
     embedding_model_with(&spec_from_env("LLM_EMBEDDING_MODEL")?, &env_lookup)
 }
 

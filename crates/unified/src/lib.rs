@@ -6,7 +6,7 @@ mod mock;
 mod traits;
 mod types;
 
-pub use adapters::{AligneAIChat, AligneAIEmbeddings, PeakPrivacyChat};
+pub use adapters::{AligneAIChat, AligneAIEmbeddings, NeutralProvider, PeakPrivacyChat, ProviderChat};
 pub use factory::{
     chat_model_from_env, chat_model_with, embedding_model_from_env, embedding_model_with, Provider,
 };
@@ -14,7 +14,7 @@ pub use llm_core::{Error, ErrorKind, RequestOptions, Result};
 pub use mock::{MockChatModel, MockEmbeddingModel};
 pub use traits::{collect_stream, ChatModel, ChatStream, EmbeddingModel};
 pub use types::{
-    ChatChunk, ChatMessage, ChatRequest, ChatResponse, Embeddings, FinishReason,
+    ChatChunk, ChatCompletion, ChatRequest, ChatResponse, Embeddings, FinishReason, Message,
     PeakPrivacyOptions, ProviderOptions, RawResponse, Role, Usage,
 };
 

@@ -102,7 +102,7 @@ impl ChatModel for MockChatModel {
             usage: Some(usage_for(&text)),
             text,
             finish_reason: Some(FinishReason::Stop),
-            provider: "mock",
+            provider: "mock".to_owned(),
             model,
             raw: RawResponse::None,
         })

@@ -1,89 +1,10 @@
-//! Provider-neutral request and response types.
+//! Provider-neutral request and response types. Messages, roles and finish reasons are
+//! the shared vocabulary of every provider crate (`llm_core::chat`, re-exported here), so
+//! converting to and from a provider's types loses nothing.
 
-use std::fmt;
+use serde::{Deserialize, Serialize};
 
-/// Who wrote a message.
-///
-/// ```
-/// use unified::Role;
-/// assert_eq!(Role::User.as_str(), "user");
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Role {
-    /// Instructions for the model.
-    System,
-    /// The person or program asking.
-    User,
-    /// The model.
-    Assistant,
-    /// A role this crate does not know, kept as sent.
-    Other(String),
-}
-
-impl Role {
-    /// The wire name.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::System => "system",
-            Self::User => "user",
-            Self::Assistant => "assistant",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// Parses a wire name, keeping unknown ones.
-    pub fn parse(s: &str) -> Self {
-        match s {
-            "system" => Self::System,
-            "user" => Self::User,
-            "assistant" => Self::Assistant,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-/// One message of a conversation.
-///
-/// ```
-/// use unified::{ChatMessage, Role};
-/// let m = ChatMessage::user("Hello");
-/// assert_eq!(m.role, Role::User);
-/// assert_eq!(m.content, "Hello");
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct ChatMessage {
-    /// The author.
-    pub role: Role,
-    /// The text.
-    pub content: String,
-}
-
-impl ChatMessage {
-    /// A message with any role.
-    pub fn new(role: Role, content: impl Into<String>) -> Self {
-        Self {
-            role,
-            content: content.into(),
-        }
-    }
-
-    /// A system message.
-    pub fn system(content: impl Into<String>) -> Self {
-        Self::new(Role::System, content)
-    }
-
-    /// A user message.
-    pub fn user(content: impl Into<String>) -> Self {
-        Self::new(Role::User, content)
-    }
-
-    /// An assistant message.
-    pub fn assistant(content: impl Into<String>) -> Self {
-        Self::new(Role::Assistant, content)
-    }
-}
+pub use llm_core::chat::{ChatCompletion, FinishReason, Message, Role};
 
 /// PeakPrivacy-only options, applied when the model is a PeakPrivacy model and ignored by
 /// the others.
@@ -93,7 +14,7 @@ impl ChatMessage {
 /// let req = ChatRequest::user("Hi").peakprivacy(PeakPrivacyOptions::new().anonymize(false));
 /// assert_eq!(req.provider_options.peakprivacy.unwrap().anonymize, Some(false));
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PeakPrivacyOptions {
     /// Anonymise the prompt and de-anonymise the answer (server default: true; it turns
@@ -125,7 +46,7 @@ impl PeakPrivacyOptions {
 }
 
 /// Typed provider-specific options: each provider reads its own field and ignores the rest.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ProviderOptions {
     /// Options for PeakPrivacy models.
@@ -135,34 +56,34 @@ pub struct ProviderOptions {
 /// A chat request any [`ChatModel`](crate::ChatModel) understands.
 ///
 /// ```
-/// use unified::{ChatMessage, ChatRequest};
-/// let req = ChatRequest::new(vec![ChatMessage::system("Be brief."), ChatMessage::user("Hi")])
+/// use unified::{Message, ChatRequest};
+/// let req = ChatRequest::new(vec![Message::system("Be brief."), Message::user("Hi")])
 ///     .temperature(0.2)
 ///     .max_tokens(64);
 /// assert_eq!(req.messages.len(), 2);
 /// ```
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ChatRequest {
     /// The conversation so far.
-    pub messages: Vec<ChatMessage>,
+    pub messages: Vec<Message>,
     /// A model id overriding the model's default, when set.
     pub model: Option<String>,
-    /// Sampling temperature.
-    pub temperature: Option<f32>,
-    /// Nucleus sampling.
-    pub top_p: Option<f32>,
+    /// Sampling temperature (range checked by the provider before sending).
+    pub temperature: Option<f64>,
+    /// Nucleus sampling, `0..=1`.
+    pub top_p: Option<f64>,
     /// Longest answer, in tokens.
     pub max_tokens: Option<u32>,
     /// Seed for reproducible sampling, where supported.
-    pub seed: Option<i64>,
+    pub seed: Option<u64>,
     /// Provider-specific options.
     pub provider_options: ProviderOptions,
 }
 
 impl ChatRequest {
     /// A request with these messages.
-    pub fn new(messages: Vec<ChatMessage>) -> Self {
+    pub fn new(messages: Vec<Message>) -> Self {
         Self {
             messages,
             ..Self::default()
@@ -170,8 +91,40 @@ impl ChatRequest {
     }
 
     /// A request with one user message.
+    ///
+    /// ```
+    /// let req = unified::ChatRequest::user("Hi");
+    /// assert_eq!(req.messages, [unified::Message::user("Hi")]);
+    /// ```
     pub fn user(content: impl Into<String>) -> Self {
-        Self::new(vec![ChatMessage::user(content)])
+        Self::new(vec![Message::user(content)])
+    }
+
+    /// Puts a system message (instructions) first.
+    ///
+    /// ```
+    /// use unified::{ChatRequest, Role};
+    /// let req = ChatRequest::user("Hi").system("Be brief.");
+    /// assert_eq!(req.messages[0].role, Role::System);
+    /// assert_eq!(req.messages.len(), 2);
+    /// ```
+    #[must_use]
+    pub fn system(mut self, content: impl Into<String>) -> Self {
+        self.messages.insert(0, Message::system(content));
+        self
+    }
+
+    /// Appends a message (e.g. the model's last answer, then the next question).
+    ///
+    /// ```
+    /// use unified::{ChatRequest, Message};
+    /// let req = ChatRequest::user("Hi").message(Message::assistant("Hello!")).message(Message::user("Again"));
+    /// assert_eq!(req.messages.len(), 3);
+    /// ```
+    #[must_use]
+    pub fn message(mut self, message: Message) -> Self {
+        self.messages.push(message);
+        self
     }
 
     /// Overrides the model id.
@@ -183,14 +136,14 @@ impl ChatRequest {
 
     /// Sets the temperature.
     #[must_use]
-    pub fn temperature(mut self, t: f32) -> Self {
+    pub fn temperature(mut self, t: f64) -> Self {
         self.temperature = Some(t);
         self
     }
 
     /// Sets `top_p`.
     #[must_use]
-    pub fn top_p(mut self, p: f32) -> Self {
+    pub fn top_p(mut self, p: f64) -> Self {
         self.top_p = Some(p);
         self
     }
@@ -204,7 +157,7 @@ impl ChatRequest {
 
     /// Sets the seed.
     #[must_use]
-    pub fn seed(mut self, seed: i64) -> Self {
+    pub fn seed(mut self, seed: u64) -> Self {
         self.seed = Some(seed);
         self
     }
@@ -217,39 +170,8 @@ impl ChatRequest {
     }
 }
 
-/// Why the model stopped.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum FinishReason {
-    /// A natural end.
-    Stop,
-    /// The token limit was reached.
-    Length,
-    /// Content filtering cut the answer.
-    ContentFilter,
-    /// A reason this crate does not know, kept as sent.
-    Other(String),
-}
-
-impl FinishReason {
-    /// Parses a wire value, keeping unknown ones.
-    ///
-    /// ```
-    /// use unified::FinishReason;
-    /// assert_eq!(FinishReason::parse("length"), FinishReason::Length);
-    /// ```
-    pub fn parse(s: &str) -> Self {
-        match s {
-            "stop" => Self::Stop,
-            "length" | "max_tokens" => Self::Length,
-            "content_filter" => Self::ContentFilter,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
 /// Token counts, when the provider reports them.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Usage {
     /// Tokens in the prompt.
@@ -276,20 +198,19 @@ impl Usage {
     }
 }
 
-/// The provider's own response, for what the neutral types do not carry.
-#[derive(Debug, Clone)]
+/// The provider's own response, for what the neutral types do not carry (every provider
+/// answers with the same [`ChatCompletion`] type; [`ChatResponse::provider`] says which).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum RawResponse {
-    /// A PeakPrivacy completion.
-    PeakPrivacy(Box<peakprivacy::ChatCompletion>),
-    /// An AligneAI completion.
-    AligneAI(Box<aligneai::ChatCompletion>),
+    /// The provider's completion.
+    Completion(Box<ChatCompletion>),
     /// No provider response (mock models, assembled streams).
     None,
 }
 
 /// A complete chat answer.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ChatResponse {
     /// The answer text.
@@ -299,7 +220,7 @@ pub struct ChatResponse {
     /// Token counts, when reported.
     pub usage: Option<Usage>,
     /// The provider's name (`"peakprivacy"`, `"aligneai"`, `"mock"`).
-    pub provider: &'static str,
+    pub provider: String,
     /// The model that answered (as the server reports it).
     pub model: String,
     /// The provider's own response.
@@ -307,7 +228,7 @@ pub struct ChatResponse {
 }
 
 /// One piece of a streamed answer.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ChatChunk {
     /// The new text (may be empty, e.g. on the final chunk).
@@ -333,7 +254,7 @@ impl ChatChunk {
 }
 
 /// Embedding vectors, one per input, in input order.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Embeddings {
     /// The vectors, `vectors[i]` for input `i`.
@@ -361,11 +282,5 @@ impl Embeddings {
             model: None,
             usage: None,
         }
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }

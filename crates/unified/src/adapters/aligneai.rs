@@ -1,13 +1,11 @@
-//! [`ChatModel`] and [`EmbeddingModel`] for AligneAI.
+//! AligneAI as a [`ChatModel`](crate::ChatModel) and an
+//! [`EmbeddingModel`](crate::EmbeddingModel).
 
-use aligneai::{AligneAI, BatchOptions, ChatCompletionRequest, ChatMessage, EmbeddingRequest};
+use aligneai::{AligneAI, BatchOptions, ChatCompletionRequest, EmbeddingRequest};
 use async_trait::async_trait;
-use futures_util::StreamExt;
 
-use crate::{
-    ChatChunk, ChatModel, ChatRequest, ChatResponse, ChatStream, EmbeddingModel, Embeddings,
-    FinishReason, RawResponse, Result, Usage,
-};
+use super::{NeutralProvider, ProviderChat};
+use crate::{ChatRequest, EmbeddingModel, Embeddings, Result, Usage};
 
 /// An AligneAI chat model: a client and a default model id.
 ///
@@ -19,108 +17,22 @@ use crate::{
 /// assert_eq!(model.provider(), "aligneai");
 /// # Ok::<(), unified::Error>(())
 /// ```
-#[derive(Debug, Clone)]
-pub struct AligneAIChat {
-    client: AligneAI,
-    model: String,
-}
+pub type AligneAIChat = ProviderChat<AligneAI>;
 
-impl AligneAIChat {
-    /// Wraps `client`, answering with `model` unless a request names another.
-    pub fn new(client: AligneAI, model: impl Into<String>) -> Self {
-        Self {
-            client,
-            model: model.into(),
-        }
-    }
+impl NeutralProvider for AligneAI {
+    const NAME: &'static str = "aligneai";
 
-    /// The wrapped client.
-    pub fn client(&self) -> &AligneAI {
-        &self.client
-    }
-
-    fn request(&self, req: ChatRequest) -> ChatCompletionRequest {
-        let model = req.model.unwrap_or_else(|| self.model.clone());
-        let messages = req
-            .messages
-            .into_iter()
-            .map(|m| ChatMessage::new(m.role.as_str(), m.content));
-        let mut out = ChatCompletionRequest::new(model, messages);
-        if let Some(t) = req.temperature {
-            out = out.temperature(t);
-        }
-        if let Some(p) = req.top_p {
-            out = out.top_p(p);
-        }
-        if let Some(n) = req.max_tokens {
-            out = out.max_tokens(n);
-        }
-        if let Some(seed) = req.seed {
-            out = out.extra("seed", seed);
-        }
+    /// PeakPrivacy-only options are ignored.
+    fn request(request: ChatRequest, model: &str) -> ChatCompletionRequest {
+        let mut out = ChatCompletionRequest::new(
+            request.model.unwrap_or_else(|| model.to_owned()),
+            request.messages,
+        );
+        out.temperature = request.temperature;
+        out.top_p = request.top_p;
+        out.max_tokens = request.max_tokens;
+        out.seed = request.seed;
         out
-    }
-}
-
-fn finish(reason: Option<&aligneai::FinishReason>) -> Option<FinishReason> {
-    reason.map(|r| FinishReason::parse(r.as_str()))
-}
-
-fn usage(u: Option<&aligneai::Usage>) -> Option<Usage> {
-    u.map(|u| {
-        let prompt = u.prompt_tokens.unwrap_or(0);
-        let completion = u.completion_tokens.unwrap_or(0);
-        Usage::new(
-            prompt,
-            completion,
-            u.total_tokens.unwrap_or(prompt + completion),
-        )
-    })
-}
-
-#[async_trait]
-impl ChatModel for AligneAIChat {
-    fn provider(&self) -> &'static str {
-        "aligneai"
-    }
-
-    fn model(&self) -> &str {
-        &self.model
-    }
-
-    async fn chat(&self, request: ChatRequest) -> Result<ChatResponse> {
-        let requested = request.model.clone().unwrap_or_else(|| self.model.clone());
-        let completion = self
-            .client
-            .chat()
-            .completions()
-            .create(self.request(request))
-            .await?;
-        let first = completion.choices.first();
-        Ok(ChatResponse {
-            text: completion.text().unwrap_or_default().to_owned(),
-            finish_reason: finish(first.and_then(|c| c.finish_reason.as_ref())),
-            usage: usage(completion.usage.as_ref()),
-            provider: "aligneai",
-            model: completion.model.clone().unwrap_or(requested),
-            raw: RawResponse::AligneAI(Box::new(completion)),
-        })
-    }
-
-    async fn chat_stream(&self, request: ChatRequest) -> Result<ChatStream> {
-        let stream = self
-            .client
-            .chat()
-            .completions()
-            .create_stream(self.request(request))
-            .await?;
-        Ok(Box::pin(stream.map(|chunk| {
-            chunk.map(|c| ChatChunk {
-                delta: c.text().unwrap_or_default().to_owned(),
-                finish_reason: finish(c.choices.first().and_then(|ch| ch.finish_reason.as_ref())),
-                usage: usage(c.usage.as_ref()),
-            })
-        })))
     }
 }
 
