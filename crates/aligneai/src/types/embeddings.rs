@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 use crate::{Error, Result};
 
 /// One or many texts to embed. Built from a `&str`, a `String`, or any list of them, so
@@ -16,7 +18,8 @@ use crate::{Error, Result};
 /// let many: EmbeddingInput = (0..4).map(|i| format!("text {i}")).collect();
 /// assert_eq!(many.as_slice()[3], "text 3");
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct EmbeddingInput(Vec<String>);
 
 impl EmbeddingInput {
@@ -107,7 +110,8 @@ impl<S: Into<String>> FromIterator<S> for EmbeddingInput {
 /// use aligneai::EncodingFormat;
 /// assert_eq!(EncodingFormat::Base64.as_str(), "base64");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum EncodingFormat {
     /// JSON arrays of numbers.
@@ -147,11 +151,14 @@ impl fmt::Display for EncodingFormat {
 /// assert_eq!(request.inputs().len(), 2);
 /// assert_eq!(request.get_dimensions(), Some(256));
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EmbeddingRequest {
     inputs: EmbeddingInput,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     model: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     dimensions: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     encoding_format: Option<EncodingFormat>,
 }
 
@@ -231,7 +238,7 @@ impl EmbeddingRequest {
 }
 
 /// One vector of an [`EmbeddingResponse`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Embedding {
     /// The position of the input text this vector belongs to.
@@ -241,7 +248,7 @@ pub struct Embedding {
 }
 
 /// Token counts of an embeddings call, when the server reports them.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EmbeddingUsage {
     /// Tokens in the inputs.
@@ -268,7 +275,7 @@ impl EmbeddingUsage {
 
 /// The answer to an embeddings request: one vector per input, **in input order**
 /// (`data[i].index == i`), whatever order or shape the server used.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EmbeddingResponse {
     /// One entry per input text, in input order.
@@ -336,5 +343,37 @@ mod tests {
         let sum = a.add(b);
         assert_eq!(sum.prompt_tokens, Some(5));
         assert_eq!(sum.total_tokens, Some(4));
+    }
+}
+
+#[cfg(test)]
+mod serde_tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn request_and_response_round_trip_through_json() {
+        let request = EmbeddingRequest::new(["a", "b"])
+            .dimensions(4)
+            .encoding_format(EncodingFormat::Base64);
+        let json = serde_json::to_value(&request).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"inputs": ["a", "b"], "dimensions": 4, "encoding_format": "base64"})
+        );
+        assert_eq!(serde_json::from_value::<EmbeddingRequest>(json).unwrap(), request);
+        let response = EmbeddingResponse {
+            data: vec![Embedding {
+                index: 0,
+                embedding: vec![0.5, -1.0],
+            }],
+            model: Some("m".into()),
+            usage: Some(EmbeddingUsage {
+                prompt_tokens: Some(2),
+                total_tokens: None,
+            }),
+        };
+        let text = serde_json::to_string(&response).unwrap();
+        assert_eq!(serde_json::from_str::<EmbeddingResponse>(&text).unwrap(), response);
     }
 }

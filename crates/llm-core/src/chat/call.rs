@@ -89,8 +89,17 @@ pub async fn list_models(
         .map_err(|err| transport.redact(err))
 }
 
-/// Decodes a completion; a 2xx error object (no `choices`, an `error` field) is an error.
-fn decode_completion(body: &[u8], status: u16) -> Result<ChatCompletion> {
+/// Decodes a completion, which must be a JSON object (serde would read a struct from an
+/// array by position); a 2xx error object (no `choices`, an `error` field) is an error.
+pub(super) fn decode_completion(body: &[u8], status: u16) -> Result<ChatCompletion> {
+    let first = body.iter().find(|b| !b.is_ascii_whitespace());
+    if first.is_some_and(|b| *b != b'{') {
+        return Err(Error::with_message(
+            ErrorKind::Decode,
+            "the response body is not a JSON object where a completion was expected",
+        )
+        .with_status(status));
+    }
     let completion: ChatCompletion = crate::decode_json(body, status)?;
     if completion.choices.is_empty() {
         reject_error_object(body, status)?;

@@ -245,7 +245,7 @@ async fn read_whole(
         })?;
         return Ok((!text.is_empty()).then(|| ChatCompletionChunk::from_text(text)));
     }
-    let completion: ChatCompletion = crate::decode_json(&body, status)?;
+    let completion = super::call::decode_completion(&body, status)?;
     Ok(Some(ChatCompletionChunk::from(completion)))
 }
 
