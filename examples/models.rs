@@ -38,11 +38,7 @@ async fn main() -> common::Result {
     let models = aligneai.client.models().list().await?;
     println!("AligneAI models ({}):", models.len());
     for model in models.iter() {
-        println!(
-            "   {:<24} {}",
-            model.id,
-            model.owned_by
-        );
+        println!("   {:<24} {}", model.id, model.owned_by);
     }
     Ok(())
 }

@@ -19,9 +19,7 @@ use std::io::Write;
 use std::sync::Arc;
 
 use futures_util::StreamExt;
-use unified::{
-    AligneAIChat, Message, ChatModel, ChatRequest, PeakPrivacyChat, PeakPrivacyOptions,
-};
+use unified::{AligneAIChat, ChatModel, ChatRequest, Message, PeakPrivacyChat, PeakPrivacyOptions};
 
 /// The application code: it knows nothing about providers. It streams the answer, printing
 /// it as it arrives, and returns the whole text.

@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 use unified::{
-    chat_model_with, collect_stream, embedding_model_with, Message, ChatModel, ChatRequest,
-    EmbeddingModel, ErrorKind, FinishReason,
+    chat_model_with, collect_stream, embedding_model_with, ChatModel, ChatRequest, EmbeddingModel,
+    ErrorKind, FinishReason, Message,
 };
 use wiremock::matchers::{body_partial_json, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};

@@ -303,8 +303,7 @@ fn through_clients(content_type: &'static str, body: Vec<u8>) {
             .stream_idle_timeout(Duration::from_secs(2))
             .build()
             .unwrap();
-        let request =
-            aligneai::ChatCompletionRequest::new("m", [aligneai::Message::user("hi")]);
+        let request = aligneai::ChatCompletionRequest::new("m", [aligneai::Message::user("hi")]);
         tokio::time::timeout(bound, async {
             match aligne.chat().completions().create_stream(request).await {
                 Ok(mut stream) => {

@@ -28,7 +28,10 @@ mod on_aligneai {
     use aligneai::blocking::AligneAI as BlockingClient;
     use aligneai::AligneAI as Client;
     const CREDENTIAL_ENV: &str = aligneai::API_KEY_ENV;
-    fn client_for<M>(builder: aligneai::AligneAIBuilder<M>, key: &str) -> aligneai::AligneAIBuilder<M> {
+    fn client_for<M>(
+        builder: aligneai::AligneAIBuilder<M>,
+        key: &str,
+    ) -> aligneai::AligneAIBuilder<M> {
         builder.api_key(key)
     }
     include!("port/program.rs");
@@ -46,7 +49,11 @@ async fn the_same_program_runs_on_peakprivacy() {
     assert_eq!(report.collected, expected);
     assert_eq!(report.blocking, expected);
     assert!(report.pieces >= 1);
-    assert!(report.models.iter().any(|id| id == "mistral-swiss"), "{:?}", report.models);
+    assert!(
+        report.models.iter().any(|id| id == "mistral-swiss"),
+        "{:?}",
+        report.models
+    );
     assert_eq!(report.invalid_kind, peakprivacy::ErrorKind::InvalidRequest);
     assert_eq!(report.auth_kind, peakprivacy::ErrorKind::Authentication);
     assert_eq!(report.auth_status, Some(401));

@@ -10,8 +10,8 @@ pub use batch::{BatchError, BatchOptions, DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENC
 pub use decode::EmbeddingsResponseFormat;
 
 use crate::types::{EmbeddingRequest, EmbeddingResponse};
-use wire::RequestBody;
 use crate::AligneAI;
+use wire::RequestBody;
 
 /// The embeddings resource, from [`AligneAI::embeddings`].
 #[derive(Debug, Clone, Copy)]

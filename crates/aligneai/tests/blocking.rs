@@ -9,7 +9,7 @@ use std::sync::Arc;
 use aligneai::blocking::AligneAI;
 use aligneai::retry::FixedJitter;
 use aligneai::{
-    BatchOptions, ChatCompletionRequest, Message, EmbeddingRequest, ErrorKind, RequestOptions,
+    BatchOptions, ChatCompletionRequest, EmbeddingRequest, ErrorKind, Message, RequestOptions,
 };
 use serde_json::json;
 use support::{completion_body, data_body, RecordingSleep, KEY};
@@ -139,7 +139,13 @@ fn chat_create_stream_models_and_ping() {
         .unwrap();
     assert_eq!(completion.content(), "Hey");
     assert_eq!(
-        client.models().list().unwrap().iter().map(|m| m.id.clone()).collect::<Vec<_>>(),
+        client
+            .models()
+            .list()
+            .unwrap()
+            .iter()
+            .map(|m| m.id.clone())
+            .collect::<Vec<_>>(),
         ["m1"]
     );
     client.ping().unwrap();

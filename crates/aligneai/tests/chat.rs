@@ -4,7 +4,7 @@
 
 mod support;
 
-use aligneai::{ChatCompletionRequest, Message, ErrorKind, FinishReason, RequestOptions, Role};
+use aligneai::{ChatCompletionRequest, ErrorKind, FinishReason, Message, RequestOptions, Role};
 use futures_util::{StreamExt, TryStreamExt};
 use serde_json::json;
 use support::{client, completion_body};

@@ -3,7 +3,7 @@
 
 mod support;
 
-use aligneai::{AligneAI, ChatCompletionRequest, Message, EmbeddingRequest, Error, ErrorKind};
+use aligneai::{AligneAI, ChatCompletionRequest, EmbeddingRequest, Error, ErrorKind, Message};
 use serde_json::{json, Value};
 use support::RecordingSleep;
 use wiremock::matchers::any;

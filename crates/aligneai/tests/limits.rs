@@ -1,7 +1,7 @@
 //! The streamed-event size limit set on the builder.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use aligneai::{AligneAI, ChatCompletionRequest, Message, ErrorKind};
+use aligneai::{AligneAI, ChatCompletionRequest, ErrorKind, Message};
 use futures_util::StreamExt;
 use wiremock::matchers::path;
 use wiremock::{Mock, MockServer, ResponseTemplate};

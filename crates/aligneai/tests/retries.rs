@@ -7,7 +7,7 @@ mod support;
 use std::time::Duration;
 
 use aligneai::{
-    ChatCompletionRequest, Message, EmbeddingRequest, ErrorKind, RequestOptions, RetryPolicy,
+    ChatCompletionRequest, EmbeddingRequest, ErrorKind, Message, RequestOptions, RetryPolicy,
 };
 use serde_json::json;
 use support::{client, data_body, RecordingSleep};

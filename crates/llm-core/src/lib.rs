@@ -18,8 +18,8 @@ pub use error::{ApiError, Error, ErrorKind, FieldErrors, Result, RAW_BODY_CAP};
 pub use options::RequestOptions;
 pub use secret::SecretString;
 pub use transport::{
-    decode_json, same_origin_redirects, ApiRequest, BodyKind, ByteStream, Events, IdleTimeout, RawResponse,
-    Replay, StreamResponse, Transport, TransportBuilder, DEFAULT_CONNECT_TIMEOUT,
+    decode_json, same_origin_redirects, ApiRequest, BodyKind, ByteStream, Events, IdleTimeout,
+    RawResponse, Replay, StreamResponse, Transport, TransportBuilder, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_TIMEOUT,
 };
 

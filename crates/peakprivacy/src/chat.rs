@@ -3,7 +3,10 @@
 
 use llm_core::chat::ChatProvider;
 
-use crate::{ApiRequest, ApiTokenValid, ChatCompletionRequest, PeakPrivacy, RequestOptions, Result, Transport};
+use crate::{
+    ApiRequest, ApiTokenValid, ChatCompletionRequest, PeakPrivacy, RequestOptions, Result,
+    Transport,
+};
 
 /// The path of the token check.
 const PING_PATH: &str = "ai/ping";

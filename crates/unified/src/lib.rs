@@ -6,7 +6,9 @@ mod mock;
 mod traits;
 mod types;
 
-pub use adapters::{AligneAIChat, AligneAIEmbeddings, NeutralProvider, PeakPrivacyChat, ProviderChat};
+pub use adapters::{
+    AligneAIChat, AligneAIEmbeddings, NeutralProvider, PeakPrivacyChat, ProviderChat,
+};
 pub use factory::{
     chat_model_from_env, chat_model_with, embedding_model_from_env, embedding_model_with, Provider,
 };

@@ -4,8 +4,8 @@ use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use base64::Engine as _;
 
-use crate::types::{Embedding, EmbeddingResponse, EmbeddingUsage};
 use super::wire::{WireItem, WireObject, WireVector};
+use crate::types::{Embedding, EmbeddingResponse, EmbeddingUsage};
 use crate::{Error, ErrorKind, Result};
 
 /// Which response shape to accept from `POST /embeddings`. The AligneAI response format is

@@ -361,7 +361,10 @@ mod serde_tests {
             json,
             serde_json::json!({"inputs": ["a", "b"], "dimensions": 4, "encoding_format": "base64"})
         );
-        assert_eq!(serde_json::from_value::<EmbeddingRequest>(json).unwrap(), request);
+        assert_eq!(
+            serde_json::from_value::<EmbeddingRequest>(json).unwrap(),
+            request
+        );
         let response = EmbeddingResponse {
             data: vec![Embedding {
                 index: 0,
@@ -374,6 +377,9 @@ mod serde_tests {
             }),
         };
         let text = serde_json::to_string(&response).unwrap();
-        assert_eq!(serde_json::from_str::<EmbeddingResponse>(&text).unwrap(), response);
+        assert_eq!(
+            serde_json::from_str::<EmbeddingResponse>(&text).unwrap(),
+            response
+        );
     }
 }

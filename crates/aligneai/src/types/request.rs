@@ -54,7 +54,10 @@ mod tests {
             base().top_p(f64::NAN),
             ChatCompletionRequest::new("m", []),
         ] {
-            assert_eq!(bad.validate().unwrap_err().kind(), ErrorKind::InvalidRequest);
+            assert_eq!(
+                bad.validate().unwrap_err().kind(),
+                ErrorKind::InvalidRequest
+            );
         }
     }
 }

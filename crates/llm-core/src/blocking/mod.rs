@@ -199,7 +199,9 @@ impl BlockingStream<ChatCompletionStream> {
     /// ```
     pub fn collect_completion(mut self) -> Result<ChatCompletion> {
         match self.stream.take() {
-            Some(stream) => self.runtime.run(Pin::into_inner(stream).collect_completion()),
+            Some(stream) => self
+                .runtime
+                .run(Pin::into_inner(stream).collect_completion()),
             None => Ok(ChatCompletion::default()),
         }
     }

@@ -93,7 +93,11 @@ impl<'a, B: BlockingClient> Completions<'a, B> {
     /// let completion = llm_core::blocking::Completions::new(client).create_with(request, options)?;
     /// # let _ = completion; Ok(()) }
     /// ```
-    pub fn create_with(&self, request: Request<B>, options: RequestOptions) -> Result<ChatCompletion> {
+    pub fn create_with(
+        &self,
+        request: Request<B>,
+        options: RequestOptions,
+    ) -> Result<ChatCompletion> {
         let completions = chat::Completions::new(self.client.as_async());
         self.client
             .runtime()

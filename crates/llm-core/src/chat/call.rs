@@ -83,7 +83,9 @@ pub async fn list_models(
     path: &str,
     options: RequestOptions,
 ) -> Result<Vec<Model>> {
-    let raw = transport.send(ApiRequest::get(path).options(options)).await?;
+    let raw = transport
+        .send(ApiRequest::get(path).options(options))
+        .await?;
     reject_error_object(&raw.body, raw.status)
         .and_then(|()| super::decode_model_list(&raw.body, raw.status))
         .map_err(|err| transport.redact(err))

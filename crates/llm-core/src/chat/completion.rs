@@ -4,9 +4,9 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::de;
 use super::chunk::WireChunkChoice;
 use super::{Message, Role};
+use crate::de;
 
 /// A chat completion, as returned by a provider's `chat().completions().create(..)` or
 /// collected from a stream with

@@ -153,6 +153,8 @@ mod tests {
         assert!(decode_model_list(br#"[{"x":1}]"#, 200)
             .unwrap_err()
             .is_decode());
-        assert!(decode_model_list(br#"[true]"#, 200).unwrap_err().is_decode());
+        assert!(decode_model_list(br#"[true]"#, 200)
+            .unwrap_err()
+            .is_decode());
     }
 }

@@ -116,7 +116,13 @@ impl<'a, P: ChatProvider> Completions<'a, P> {
         request: P::Request,
         options: RequestOptions,
     ) -> Result<ChatCompletion> {
-        super::create(self.client.transport(), P::COMPLETIONS_PATH, &request, options).await
+        super::create(
+            self.client.transport(),
+            P::COMPLETIONS_PATH,
+            &request,
+            options,
+        )
+        .await
     }
 
     /// Creates a streamed chat completion (the request with `"stream": true`).
@@ -163,8 +169,13 @@ impl<'a, P: ChatProvider> Completions<'a, P> {
         request: P::Request,
         options: RequestOptions,
     ) -> Result<ChatCompletionStream> {
-        super::create_stream(self.client.transport(), P::COMPLETIONS_PATH, &request, options)
-            .await
+        super::create_stream(
+            self.client.transport(),
+            P::COMPLETIONS_PATH,
+            &request,
+            options,
+        )
+        .await
     }
 }
 

@@ -103,7 +103,8 @@ mod tests {
 
     #[test]
     fn seed_is_sent_as_random_seed_and_extra_cannot_override() {
-        let body = serde_json::to_value(base().seed(3).extra("anonymize", 1).extra("tools", 2)).unwrap();
+        let body =
+            serde_json::to_value(base().seed(3).extra("anonymize", 1).extra("tools", 2)).unwrap();
         assert_eq!(body["random_seed"], 3);
         assert_eq!(body["tools"], 2);
         assert!(body.get("anonymize").is_none());

@@ -11,7 +11,9 @@ use async_trait::async_trait;
 use futures_util::StreamExt;
 use llm_core::chat::{self, ChatProvider};
 
-use crate::{ChatChunk, ChatModel, ChatRequest, ChatResponse, ChatStream, RawResponse, Result, Usage};
+use crate::{
+    ChatChunk, ChatModel, ChatRequest, ChatResponse, ChatStream, RawResponse, Result, Usage,
+};
 
 pub use self::aligneai::{AligneAIChat, AligneAIEmbeddings};
 pub use self::peakprivacy::PeakPrivacyChat;
