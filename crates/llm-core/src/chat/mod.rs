@@ -31,6 +31,8 @@ pub use chunk::{ChatCompletionChunk, ChunkChoice, Delta};
 pub use completion::{ChatCompletion, Choice, FinishReason, Usage};
 pub use message::{Message, Role};
 pub use model::{decode_model_list, Model};
-pub use request::{check_request, serialize_extra, ChatRequest, ChatRequestBody, SamplingLimits};
+pub use request::{
+    check_request, serialize_extra, ChatRequest, ChatRequestBody, SamplingLimits, SharedSettings,
+};
 pub use resource::{ChatProvider, Completions, Models};
 pub use stream::{ChatCompletionStream, TextStream};

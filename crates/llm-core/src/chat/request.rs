@@ -107,6 +107,57 @@ pub trait ChatRequest: serde::Serialize + Send + Sync {
 
     /// The requested model id.
     fn model(&self) -> &str;
+
+    /// A request from the settings every provider shares (used by provider-neutral code
+    /// such as the `unified` crate); provider-specific fields are left unset.
+    fn from_shared(shared: SharedSettings) -> Self
+    where
+        Self: Sized;
+}
+
+/// The request settings every provider shares, as one value (see
+/// [`ChatRequest::from_shared`]).
+///
+/// ```
+/// use llm_core::chat::{ChatRequest, Message, SharedSettings};
+/// # mod demo { llm_core::chat_completion_request! {
+/// #     /// A demo request.
+/// #     pub struct ChatCompletionRequest { crate = "demo", seed = "seed", limits = llm_core::chat::SamplingLimits::UNIT, }
+/// # } }
+/// let shared = SharedSettings { temperature: Some(0.2), ..SharedSettings::new("m", vec![Message::user("Hi")]) };
+/// let request = demo::ChatCompletionRequest::from_shared(shared);
+/// assert_eq!((request.model.as_str(), request.temperature), ("m", Some(0.2)));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SharedSettings {
+    /// The model id.
+    pub model: String,
+    /// The conversation.
+    pub messages: Vec<super::Message>,
+    /// Sampling temperature.
+    pub temperature: Option<f64>,
+    /// Nucleus sampling.
+    pub top_p: Option<f64>,
+    /// The most tokens to generate.
+    pub max_tokens: Option<u32>,
+    /// The sampling seed.
+    pub seed: Option<u64>,
+}
+
+impl SharedSettings {
+    /// `model` and `messages`, every option unset.
+    ///
+    /// ```
+    /// let shared = llm_core::chat::SharedSettings::new("m", vec![]);
+    /// assert!(shared.temperature.is_none());
+    /// ```
+    pub fn new(model: impl Into<String>, messages: Vec<super::Message>) -> Self {
+        Self {
+            model: model.into(),
+            messages,
+            ..Self::default()
+        }
+    }
 }
 
 /// Checks what every provider rejects: a blank model, no messages, sampling values outside
@@ -425,6 +476,15 @@ macro_rules! chat_completion_request {
 
             fn model(&self) -> &str {
                 &self.model
+            }
+
+            fn from_shared(shared: $crate::chat::SharedSettings) -> Self {
+                let mut request = Self::new(shared.model, shared.messages);
+                request.temperature = shared.temperature;
+                request.top_p = shared.top_p;
+                request.max_tokens = shared.max_tokens;
+                request.seed = shared.seed;
+                request
             }
         }
     };

@@ -1,11 +1,11 @@
 //! AligneAI as a [`ChatModel`](crate::ChatModel) and an
 //! [`EmbeddingModel`](crate::EmbeddingModel).
 
-use aligneai::{AligneAI, BatchOptions, ChatCompletionRequest, EmbeddingRequest};
+use aligneai::{AligneAI, BatchOptions, EmbeddingRequest};
 use async_trait::async_trait;
 
 use super::{NeutralProvider, ProviderChat};
-use crate::{ChatRequest, EmbeddingModel, Embeddings, Result, Usage};
+use crate::{EmbeddingModel, Embeddings, Result, Usage};
 
 /// An AligneAI chat model: a client and a default model id.
 ///
@@ -19,21 +19,9 @@ use crate::{ChatRequest, EmbeddingModel, Embeddings, Result, Usage};
 /// ```
 pub type AligneAIChat = ProviderChat<AligneAI>;
 
+/// PeakPrivacy-only options are ignored.
 impl NeutralProvider for AligneAI {
     const NAME: &'static str = "aligneai";
-
-    /// PeakPrivacy-only options are ignored.
-    fn request(request: ChatRequest, model: &str) -> ChatCompletionRequest {
-        let mut out = ChatCompletionRequest::new(
-            request.model.unwrap_or_else(|| model.to_owned()),
-            request.messages,
-        );
-        out.temperature = request.temperature;
-        out.top_p = request.top_p;
-        out.max_tokens = request.max_tokens;
-        out.seed = request.seed;
-        out
-    }
 }
 
 /// An AligneAI embedding model. Large input lists are sent with the aligneai batching

@@ -9,23 +9,40 @@ use std::fmt;
 
 use async_trait::async_trait;
 use futures_util::StreamExt;
-use llm_core::chat::{self, ChatProvider};
+use llm_core::chat::{self, ChatProvider, ChatRequest as _, SharedSettings};
 
 use crate::{
-    ChatChunk, ChatModel, ChatRequest, ChatResponse, ChatStream, RawResponse, Result, Usage,
+    ChatChunk, ChatModel, ChatRequest, ChatResponse, ChatStream, ProviderOptions, RawResponse,
+    Result, Usage,
 };
 
 pub use self::aligneai::{AligneAIChat, AligneAIEmbeddings};
 pub use self::peakprivacy::PeakPrivacyChat;
 
-/// How a provider client takes part in [`ProviderChat`]: its name and how a neutral request
-/// becomes its own.
+/// How a provider client takes part in [`ProviderChat`]: its name, and the provider-only
+/// options it reads from a neutral request.
 pub trait NeutralProvider: ChatProvider + Clone + fmt::Debug + 'static {
     /// The provider's name, as [`ChatModel::provider`] reports it.
     const NAME: &'static str;
 
-    /// The provider's request for `request`, with `model` when the request names none.
-    fn request(request: ChatRequest, model: &str) -> Self::Request;
+    /// Applies this provider's own options (by default none).
+    fn apply_options(request: &mut Self::Request, options: &ProviderOptions) {
+        let _ = (request, options);
+    }
+}
+
+/// The provider's request for a neutral one, with `model` when the request names none.
+fn provider_request<C: NeutralProvider>(request: ChatRequest, model: &str) -> C::Request {
+    let mut out = C::Request::from_shared(SharedSettings {
+        model: request.model.unwrap_or_else(|| model.to_owned()),
+        messages: request.messages,
+        temperature: request.temperature,
+        top_p: request.top_p,
+        max_tokens: request.max_tokens,
+        seed: request.seed,
+    });
+    C::apply_options(&mut out, &request.provider_options);
+    out
 }
 
 /// A [`ChatModel`] over a provider client and a default model id:
@@ -95,8 +112,8 @@ impl<C: NeutralProvider> ChatModel for ProviderChat<C> {
     }
 
     async fn chat(&self, request: ChatRequest) -> Result<ChatResponse> {
-        let request = C::request(request, &self.model);
-        let requested = chat::ChatRequest::model(&request).to_owned();
+        let request = provider_request::<C>(request, &self.model);
+        let requested = request.model().to_owned();
         let completion = chat::Completions::new(&self.client).create(request).await?;
         let model = if completion.model.is_empty() {
             requested
@@ -117,7 +134,7 @@ impl<C: NeutralProvider> ChatModel for ProviderChat<C> {
     }
 
     async fn chat_stream(&self, request: ChatRequest) -> Result<ChatStream> {
-        let request = C::request(request, &self.model);
+        let request = provider_request::<C>(request, &self.model);
         let stream = chat::Completions::new(&self.client)
             .create_stream(request)
             .await?;

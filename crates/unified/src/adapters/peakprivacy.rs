@@ -4,7 +4,7 @@
 use peakprivacy::{ChatCompletionRequest, PeakPrivacy};
 
 use super::{NeutralProvider, ProviderChat};
-use crate::ChatRequest;
+use crate::ProviderOptions;
 
 /// A PeakPrivacy chat model: a client and a default model id.
 ///
@@ -21,19 +21,10 @@ pub type PeakPrivacyChat = ProviderChat<PeakPrivacy>;
 impl NeutralProvider for PeakPrivacy {
     const NAME: &'static str = "peakprivacy";
 
-    fn request(request: ChatRequest, model: &str) -> ChatCompletionRequest {
-        let mut out = ChatCompletionRequest::new(
-            request.model.unwrap_or_else(|| model.to_owned()),
-            request.messages,
-        );
-        out.temperature = request.temperature;
-        out.top_p = request.top_p;
-        out.max_tokens = request.max_tokens;
-        out.seed = request.seed;
-        if let Some(options) = request.provider_options.peakprivacy {
-            out.anonymize = options.anonymize;
-            out.safe_prompt = options.safe_prompt;
+    fn apply_options(request: &mut ChatCompletionRequest, options: &ProviderOptions) {
+        if let Some(options) = &options.peakprivacy {
+            request.anonymize = options.anonymize;
+            request.safe_prompt = options.safe_prompt;
         }
-        out
     }
 }
