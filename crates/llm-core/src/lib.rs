@@ -19,8 +19,9 @@ pub use options::RequestOptions;
 pub use secret::SecretString;
 pub use transport::{
     decode_json, same_origin_redirects, ApiRequest, BodyKind, ByteStream, Events, IdleTimeout,
-    RawResponse, Replay, StreamResponse, Transport, TransportBuilder, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_TIMEOUT,
+    RawResponse, Replay, StreamLimits, StreamResponse, Transport, TransportBuilder,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_STREAM_IDLE_TIMEOUT,
+    DEFAULT_TIMEOUT,
 };
 
 /// Re-exported so provider crates and users name the same `reqwest` types.

@@ -26,6 +26,7 @@ use crate::{Error, Result};
 pub struct RequestOptions {
     timeout: Option<Duration>,
     stream_idle_timeout: Option<Duration>,
+    total_timeout: Option<Duration>,
     max_retries: Option<u32>,
     headers: HeaderMap,
     invalid_header: Option<String>,
@@ -38,18 +39,45 @@ impl RequestOptions {
         Self::default()
     }
 
-    /// The time one attempt may take (for a stream: until the response headers arrive).
+    /// The time one attempt may take: for a plain call until the whole body is read; for a
+    /// stream until the response headers arrive, and, when the answer is not an event
+    /// stream (one JSON body, plain text), until that body is read.
     #[must_use]
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
 
-    /// The longest wait between two streamed events.
+    /// The longest wait between two delivered stream chunks (keep-alive comments and events
+    /// that carry no chunk do not count).
     #[must_use]
     pub fn stream_idle_timeout(mut self, timeout: Duration) -> Self {
         self.stream_idle_timeout = Some(timeout);
         self
+    }
+
+    /// A deadline for the whole call: every attempt, every backoff sleep, and for a stream
+    /// every chunk until the end (also while collecting it). `Duration::MAX` means no
+    /// deadline. Overrides the client's `total_timeout`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let options = llm_core::RequestOptions::new().total_timeout(Duration::from_secs(30));
+    /// assert_eq!(options.get_total_timeout(), Some(Duration::from_secs(30)));
+    /// ```
+    #[must_use]
+    pub fn total_timeout(mut self, timeout: Duration) -> Self {
+        self.total_timeout = Some(timeout);
+        self
+    }
+
+    /// The total deadline override, if set.
+    ///
+    /// ```
+    /// assert_eq!(llm_core::RequestOptions::new().get_total_timeout(), None);
+    /// ```
+    pub fn get_total_timeout(&self) -> Option<Duration> {
+        self.total_timeout
     }
 
     /// The number of retries after the first attempt.
@@ -128,6 +156,7 @@ impl fmt::Debug for RequestOptions {
         f.debug_struct("RequestOptions")
             .field("timeout", &self.timeout)
             .field("stream_idle_timeout", &self.stream_idle_timeout)
+            .field("total_timeout", &self.total_timeout)
             .field("max_retries", &self.max_retries)
             .field("headers", &self.headers.keys().collect::<Vec<_>>())
             .field("idempotency_key", &self.idempotency_key.is_some())

@@ -16,7 +16,7 @@ mod resource;
 
 pub use resource::{BlockingClient, Completions, Models};
 
-/// An owned current-thread tokio runtime for a blocking facade.
+/// An owned tokio runtime (one worker thread) for a blocking facade.
 ///
 /// [`block_on`](Self::block_on) returns a typed error, instead of tokio's panic, when it is
 /// called inside an async runtime, and dropping it there does not panic either.
@@ -51,7 +51,12 @@ impl BlockingRuntime {
         if tokio::runtime::Handle::try_current().is_ok() {
             return Err(inside_runtime(client));
         }
-        let runtime = tokio::runtime::Builder::new_current_thread()
+        // One worker thread drives connections between calls, so dropping a blocking
+        // stream closes its connection at once (a current-thread runtime would only
+        // notice at the next call).
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("llm-blocking")
             .enable_all()
             .build()
             .map_err(|e| {

@@ -8,6 +8,7 @@
 
 use std::collections::VecDeque;
 use std::fmt;
+use std::future::Future;
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 
@@ -15,7 +16,10 @@ use futures_core::{FusedStream, Stream};
 
 use super::{ChatCompletion, ChatCompletionChunk, Choice, Message};
 use crate::sse::Event;
-use crate::{ApiError, BodyKind, Error, ErrorKind, Events, Result, StreamResponse, Transport};
+use crate::sse::EventStream;
+use crate::{
+    ApiError, BodyKind, Error, ErrorKind, IdleTimeout, Replay, Result, StreamResponse, Transport,
+};
 
 /// The streamed answer of a provider's `chat().completions().create_stream(..)`: a
 /// [`Stream`] of `Result<ChatCompletionChunk>`.
@@ -52,18 +56,22 @@ use crate::{ApiError, BodyKind, Error, ErrorKind, Events, Result, StreamResponse
 /// # Ok::<(), llm_core::Error>(()) }).unwrap();
 /// ```
 pub struct ChatCompletionStream {
-    events: Option<Pin<Box<Events>>>,
+    /// The SSE chunks, under the idle timeout (which counts delivered chunks only).
+    chunks: Option<Pin<Box<IdleTimeout<SseChunks>>>>,
+    /// Chunks of an answer delivered whole.
     pending: VecDeque<ChatCompletionChunk>,
-    /// Removes the credential from errors built out of streamed payloads (a server may
-    /// echo the token into an error event).
-    redactor: Option<Transport>,
+    /// The call's total deadline, when it has one.
+    deadline: Option<Pin<Box<tokio::time::Sleep>>>,
+    /// The most answer text [`collect_completion`](Self::collect_completion) holds.
+    max_collected: usize,
 }
 
 impl fmt::Debug for ChatCompletionStream {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ChatCompletionStream")
-            .field("open", &self.events.is_some())
+            .field("open", &self.chunks.is_some())
             .field("pending", &self.pending.len())
+            .field("deadline", &self.deadline.is_some())
             .finish()
     }
 }
@@ -83,22 +91,27 @@ impl ChatCompletionStream {
             Ok(kind) => kind,
             Err(err) => return Err(redactor.redact(err)),
         };
-        if kind == BodyKind::EventStream {
-            return Ok(Self::from_events(response.events(), redactor.clone()));
+        let limits = response.limits();
+        if kind != BodyKind::EventStream {
+            let chunk = read_whole(response, status, kind == BodyKind::Text)
+                .await
+                .map_err(|err| redactor.redact(err))?;
+            return Ok(chunk.map_or_else(Self::empty, Self::from_chunk));
         }
-        let chunk = read_whole(response, status, kind == BodyKind::Text)
-            .await
-            .map_err(|err| redactor.redact(err))?;
-        Ok(chunk.map_or_else(Self::empty, Self::from_chunk))
-    }
-
-    /// A stream over decoded SSE events.
-    fn from_events(events: Events, redactor: Transport) -> Self {
-        Self {
-            events: Some(Box::pin(events)),
+        let chunks = SseChunks {
+            events: response.event_stream(),
             pending: VecDeque::new(),
-            redactor: Some(redactor),
-        }
+            redactor: redactor.clone(),
+            done: false,
+        };
+        Ok(Self {
+            chunks: Some(Box::pin(IdleTimeout::new(chunks, limits.idle_timeout))),
+            pending: VecDeque::new(),
+            deadline: limits
+                .deadline
+                .map(|deadline| Box::pin(tokio::time::sleep_until(deadline))),
+            max_collected: limits.max_response_size,
+        })
     }
 
     /// A finished stream holding one chunk (a whole answer delivered at once).
@@ -112,18 +125,18 @@ impl ChatCompletionStream {
     /// ```
     pub fn from_chunk(chunk: ChatCompletionChunk) -> Self {
         Self {
-            events: None,
             pending: VecDeque::from([chunk]),
-            redactor: None,
+            ..Self::empty()
         }
     }
 
     /// A finished stream without chunks.
     fn empty() -> Self {
         Self {
-            events: None,
+            chunks: None,
             pending: VecDeque::new(),
-            redactor: None,
+            deadline: None,
+            max_collected: usize::MAX,
         }
     }
 
@@ -131,8 +144,12 @@ impl ChatCompletionStream {
     /// choice concatenated, the last finish reason and usage kept, `object` set to
     /// `"chat.completion"`.
     ///
+    /// The collected text is bounded by the client's `max_response_size`: an endless stream
+    /// ends in an error instead of growing memory without bound.
+    ///
     /// # Errors
-    /// The first `Err` item of the stream.
+    /// The first `Err` item of the stream, or [`ErrorKind::ResponseTooLarge`] when the
+    /// collected text passes `max_response_size`.
     ///
     /// ```
     /// use llm_core::chat::{ChatCompletionChunk, ChatCompletionStream};
@@ -144,9 +161,9 @@ impl ChatCompletionStream {
     /// # Ok::<(), llm_core::Error>(())
     /// ```
     pub async fn collect_completion(mut self) -> Result<ChatCompletion> {
-        let mut collector = Collector::default();
+        let mut collector = Collector::new(self.max_collected);
         while let Some(chunk) = std::future::poll_fn(|cx| Pin::new(&mut self).poll_next(cx)).await {
-            collector.push(chunk?);
+            collector.push(chunk?)?;
         }
         Ok(collector.finish())
     }
@@ -168,7 +185,8 @@ impl ChatCompletionStream {
 
     /// Ends the stream and drops the body (releasing the connection).
     fn close(&mut self) {
-        self.events = None;
+        self.chunks = None;
+        self.deadline = None;
     }
 }
 
@@ -177,58 +195,90 @@ impl Stream for ChatCompletionStream {
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
-        loop {
-            if let Some(chunk) = this.pending.pop_front() {
-                return Poll::Ready(Some(Ok(chunk)));
+        if let Some(chunk) = this.pending.pop_front() {
+            return Poll::Ready(Some(Ok(chunk)));
+        }
+        let Some(chunks) = this.chunks.as_mut() else {
+            return Poll::Ready(None);
+        };
+        match chunks.as_mut().poll_next(cx) {
+            Poll::Ready(Some(Ok(chunk))) => Poll::Ready(Some(Ok(chunk))),
+            Poll::Ready(other) => {
+                this.close();
+                Poll::Ready(other)
             }
-            let Some(events) = this.events.as_mut() else {
-                return Poll::Ready(None);
-            };
-            let event = match ready!(events.as_mut().poll_next(cx)) {
-                Some(Ok(event)) => event,
-                Some(Err(err)) => {
-                    this.close();
-                    return Poll::Ready(Some(Err(err)));
+            Poll::Pending => {
+                let expired = this
+                    .deadline
+                    .as_mut()
+                    .is_some_and(|deadline| deadline.as_mut().poll(cx).is_ready());
+                if !expired {
+                    return Poll::Pending;
                 }
-                None => {
-                    this.close();
-                    return Poll::Ready(None);
-                }
-            };
-            match map_event(event) {
-                Ok(Mapped::Skip) => {}
-                Ok(Mapped::Done) => this.close(),
-                Ok(Mapped::One(chunk)) => return Poll::Ready(Some(Ok(*chunk))),
-                Ok(Mapped::Many(chunks, done)) => {
-                    this.pending.extend(chunks);
-                    if done {
-                        this.close();
-                    }
-                }
-                Err(err) => {
-                    this.close();
-                    let err = match &this.redactor {
-                        Some(transport) => transport.redact(err),
-                        None => err,
-                    };
-                    return Poll::Ready(Some(Err(err)));
-                }
+                this.close();
+                Poll::Ready(Some(Err(Error::timeout(
+                    "the stream did not finish within the total timeout",
+                ))))
             }
         }
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
         let pending = self.pending.len();
-        match self.events {
+        match self.chunks {
             Some(_) => (pending, None),
             None => (pending, Some(pending)),
         }
     }
 }
 
+/// The chunks of an SSE body: each event mapped by [`map_event`], errors redacted. It
+/// loops over events that carry no chunk, so the idle timer around it counts delivered
+/// chunks only.
+struct SseChunks {
+    events: EventStream<Replay>,
+    pending: VecDeque<ChatCompletionChunk>,
+    redactor: Transport,
+    done: bool,
+}
+
+impl Stream for SseChunks {
+    type Item = Result<ChatCompletionChunk>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        loop {
+            if let Some(chunk) = this.pending.pop_front() {
+                return Poll::Ready(Some(Ok(chunk)));
+            }
+            if this.done {
+                return Poll::Ready(None);
+            }
+            let mapped = match ready!(Pin::new(&mut this.events).poll_next(cx)) {
+                Some(Ok(event)) => map_event(event),
+                Some(Err(err)) => Err(err),
+                None => Ok(Mapped::Done),
+            };
+            match mapped {
+                Ok(Mapped::Skip) => {}
+                Ok(Mapped::Done) => this.done = true,
+                Ok(Mapped::One(chunk)) => return Poll::Ready(Some(Ok(*chunk))),
+                Ok(Mapped::Many(chunks, done)) => {
+                    this.pending.extend(chunks);
+                    this.done = done;
+                }
+                Err(err) => {
+                    this.done = true;
+                    return Poll::Ready(Some(Err(this.redactor.redact(err))));
+                }
+            }
+        }
+    }
+}
+
 impl FusedStream for ChatCompletionStream {
     fn is_terminated(&self) -> bool {
-        self.events.is_none() && self.pending.is_empty()
+        self.chunks.is_none() && self.pending.is_empty()
     }
 }
 
@@ -424,10 +474,40 @@ pub(crate) fn first_text(chunk: ChatCompletionChunk) -> Option<String> {
 pub(crate) struct Collector {
     completion: ChatCompletion,
     positions: std::collections::HashMap<u32, usize>,
+    /// Text bytes collected so far, and the most allowed.
+    collected: usize,
+    max_collected: usize,
 }
 
 impl Collector {
-    pub(crate) fn push(&mut self, chunk: ChatCompletionChunk) {
+    pub(crate) fn new(max_collected: usize) -> Self {
+        Self {
+            max_collected,
+            ..Self::default()
+        }
+    }
+
+    /// Adds `chunk`.
+    ///
+    /// # Errors
+    /// [`ErrorKind::ResponseTooLarge`] once the collected text passes the limit.
+    pub(crate) fn push(&mut self, chunk: ChatCompletionChunk) -> Result<()> {
+        let text: usize = chunk
+            .choices
+            .iter()
+            .filter_map(|choice| choice.delta.content.as_ref())
+            .map(String::len)
+            .fold(0, usize::saturating_add);
+        self.collected = self.collected.saturating_add(text);
+        if self.collected > self.max_collected {
+            return Err(Error::with_message(
+                ErrorKind::ResponseTooLarge,
+                format!(
+                    "the collected answer is larger than the limit of {} bytes",
+                    self.max_collected
+                ),
+            ));
+        }
         let completion = &mut self.completion;
         if completion.id.is_empty() {
             completion.id = chunk.id;
@@ -464,6 +544,7 @@ impl Collector {
                 choice.finish_reason = piece.finish_reason;
             }
         }
+        Ok(())
     }
 
     pub(crate) fn finish(mut self) -> ChatCompletion {
@@ -561,13 +642,13 @@ mod tests {
 
     #[test]
     fn collector_joins_pieces() {
-        let mut c = Collector::default();
+        let mut c = Collector::new(usize::MAX);
         for json in [
             r#"{"id":"1","model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":"Hel"}}]}"#,
             r#"{"id":"1","choices":[{"index":0,"message":{"content":"lo"}}]}"#,
             r#"{"id":"1","choices":[{"index":0,"finish_reason":"stop","delta":{}}],"usage":{"total_tokens":3}}"#,
         ] {
-            c.push(serde_json::from_str(json).unwrap());
+            c.push(serde_json::from_str(json).unwrap()).unwrap();
         }
         let done = c.finish();
         assert_eq!(done.content(), "Hello");
@@ -579,6 +660,22 @@ mod tests {
             Some(super::super::FinishReason::Stop)
         );
         assert_eq!(done.usage.unwrap().total_tokens, 3);
+    }
+
+    #[test]
+    fn collector_is_linear_and_bounded() {
+        // 100,000 distinct choice indexes: linear (a map), not a scan per chunk.
+        let mut c = Collector::new(usize::MAX);
+        for index in 0..100_000u32 {
+            let json = format!(r#"{{"choices":[{{"index":{index},"delta":{{"content":"x"}}}}]}}"#);
+            c.push(serde_json::from_str(&json).unwrap()).unwrap();
+        }
+        assert_eq!(c.finish().choices.len(), 100_000);
+        let mut small = Collector::new(4);
+        let chunk = || ChatCompletionChunk::from_text("abc");
+        small.push(chunk()).unwrap();
+        let err = small.push(chunk()).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::ResponseTooLarge);
     }
 
     fn assert_traits<T: Send + Unpin + 'static>() {}

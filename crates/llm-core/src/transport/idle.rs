@@ -39,17 +39,27 @@ pin_project_lite::pin_project! {
 }
 
 impl<S> IdleTimeout<S> {
-    /// Wraps `inner` with an idle `timeout`.
+    /// Wraps `inner` with an idle `timeout` (`Duration::MAX`, or any timeout too large to
+    /// represent, means no idle limit; it never panics).
     pub fn new(inner: S, timeout: Duration) -> Self {
         let now = Instant::now();
         Self {
             inner,
-            sleep: tokio::time::sleep_until(now + timeout),
+            sleep: tokio::time::sleep_until(far(now, timeout)),
             timeout,
             last_item: now,
             done: false,
         }
     }
+}
+
+/// `start + timeout`, or a point about thirty years away when that overflows.
+fn far(start: Instant, timeout: Duration) -> Instant {
+    const FAR: Duration = Duration::from_secs(30 * 365 * 24 * 3600);
+    start
+        .checked_add(timeout)
+        .or_else(|| start.checked_add(FAR))
+        .unwrap_or(start)
 }
 
 impl<S, T> Stream for IdleTimeout<S>
@@ -83,7 +93,7 @@ where
             match this.sleep.as_mut().poll(cx) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(()) => {
-                    let deadline = *this.last_item + *this.timeout;
+                    let deadline = far(*this.last_item, *this.timeout);
                     if Instant::now() >= deadline {
                         *this.done = true;
                         return Poll::Ready(Some(Err(Error::timeout(format!(
@@ -127,5 +137,13 @@ mod tests {
         assert_eq!(start.elapsed(), Duration::from_secs(34));
         assert!(s.next().await.is_none());
         producer.abort();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn duration_max_means_no_limit_and_never_panics() {
+        let items = futures_util::stream::pending::<Result<u32>>();
+        let mut s = Box::pin(IdleTimeout::new(items, Duration::MAX));
+        let waited = tokio::time::timeout(Duration::from_secs(3600), s.next()).await;
+        assert!(waited.is_err(), "still waiting after an hour");
     }
 }

@@ -23,7 +23,7 @@ pub use builder::{
 pub use idle::IdleTimeout;
 pub use redirect::same_origin_redirects;
 pub use request::ApiRequest;
-pub use response::{BodyKind, ByteStream, Events, Replay, StreamResponse};
+pub use response::{BodyKind, ByteStream, Events, Replay, StreamLimits, StreamResponse};
 
 use crate::retry::{hints, Clock, Jitter, RetryDecision, RetryEvent, RetryPolicy, Sleep};
 use crate::{Error, ErrorKind, Result, SecretString};
@@ -194,7 +194,8 @@ impl Transport {
     /// Any [`Error`] of the final attempt.
     pub async fn send(&self, request: ApiRequest) -> Result<RawResponse> {
         let cap = self.inner.max_response_size;
-        self.with_retries(&request, |mut response| async move {
+        let deadline = self.deadline(&request.options);
+        self.with_retries(&request, deadline, |mut response| async move {
             let status = response.status().as_u16();
             let body = response::read_capped(&mut response, cap).await?;
             Ok(RawResponse {
@@ -219,14 +220,24 @@ impl Transport {
             .unwrap_or(self.inner.stream_idle_timeout);
         let max_event_size = self.inner.max_event_size;
         let max_response_size = self.inner.max_response_size;
-        self.with_retries(&request, |response| async move {
+        let timeout = request.options.get_timeout().unwrap_or(self.inner.timeout);
+        let deadline = self.deadline(&request.options);
+        self.with_retries(&request, deadline, |response| async move {
             let status = response.status().as_u16();
             let headers = response.headers().clone();
+            // A body read whole (an answer that is not an event stream) must also arrive
+            // within the attempt timeout, counted from the headers.
+            let read_deadline = match (Instant::now().checked_add(timeout), deadline) {
+                (Some(read), Some(total)) => Some(read.min(total)),
+                (read, total) => read.or(total),
+            };
             Ok(StreamResponse {
                 status,
                 headers,
                 body: Replay::new(Box::pin(response.bytes_stream())),
                 idle_timeout,
+                deadline,
+                read_deadline,
                 max_event_size,
                 max_response_size,
             })
@@ -234,10 +245,22 @@ impl Transport {
         .await
     }
 
+    /// The total deadline of a call (per-call option, else the client's), or `None` when
+    /// there is none or it is too far away to represent (`Duration::MAX` means "no limit").
+    fn deadline(&self, options: &crate::RequestOptions) -> Option<Instant> {
+        let total = options.get_total_timeout().or(self.inner.total_timeout)?;
+        Instant::now().checked_add(total)
+    }
+
     /// The retry loop: attempt, classify, sleep (backoff or server hint), within the
     /// total deadline. `finish` turns a 2xx response into the result inside the attempt's
     /// timeout (so a body read that breaks is retried like any connection error).
-    async fn with_retries<T, F, Fut>(&self, request: &ApiRequest, finish: F) -> Result<T>
+    async fn with_retries<T, F, Fut>(
+        &self,
+        request: &ApiRequest,
+        deadline: Option<Instant>,
+        finish: F,
+    ) -> Result<T>
     where
         F: Fn(reqwest::Response) -> Fut,
         Fut: std::future::Future<Output = Result<T>>,
@@ -250,7 +273,6 @@ impl Transport {
             None => inner.retry.clone(),
         };
         let timeout = request.options.get_timeout().unwrap_or(inner.timeout);
-        let deadline = inner.total_timeout.map(|t| Instant::now() + t);
         let mut attempt = 0u32;
         loop {
             attempt += 1;
@@ -284,7 +306,11 @@ impl Transport {
                 _ => return Err(error),
             };
             if let Some(deadline) = deadline {
-                if Instant::now() + delay >= deadline {
+                // A delay too large to add to now is past any deadline.
+                if Instant::now()
+                    .checked_add(delay)
+                    .is_none_or(|end| end >= deadline)
+                {
                     tracing::debug!(attempt, "not retrying: the total deadline would pass");
                     return Err(error);
                 }

@@ -3,6 +3,8 @@
 use std::pin::Pin;
 use std::time::Duration;
 
+use tokio::time::Instant;
+
 use bytes::{Bytes, BytesMut};
 use futures_core::Stream;
 use reqwest::header::{HeaderMap, CONTENT_TYPE};
@@ -81,6 +83,10 @@ pub struct StreamResponse {
     pub(crate) headers: HeaderMap,
     pub(crate) body: Replay,
     pub(crate) idle_timeout: Duration,
+    /// The call's total deadline, which bounds the whole stream.
+    pub(crate) deadline: Option<Instant>,
+    /// When a body read whole must be complete (attempt timeout and total deadline).
+    pub(crate) read_deadline: Option<Instant>,
     pub(crate) max_event_size: usize,
     pub(crate) max_response_size: usize,
 }
@@ -107,19 +113,18 @@ impl StreamResponse {
             .is_some_and(|ct| ct.trim_start().starts_with("text/event-stream"))
     }
 
-    /// Decides what the body of a streaming call is, whatever the `Content-Type` claims
-    /// beyond the two unambiguous ones: `text/event-stream` is SSE and `application/json`
-    /// JSON; otherwise a body whose first non-blank byte is `{` or `[` is JSON, a
-    /// `text/plain` body is SSE when it starts with an SSE field (`data:`, `event:`, `id:`,
-    /// `retry:` or a `:` comment) and plain text when not, and anything else is SSE. The
-    /// peeked bytes are kept for reading.
+    /// Decides what the body of a streaming call is, whatever the `Content-Type` claims:
+    /// `application/json` is JSON; a body whose first non-blank byte is `{` or `[` is JSON
+    /// (even when labelled `text/event-stream`: a server answering with one completion or
+    /// one error object must not look like an empty stream); otherwise `text/event-stream`
+    /// is SSE, a `text/plain` body is SSE when it starts with an SSE field (`data:`,
+    /// `event:`, `id:`, `retry:` or a `:` comment) and plain text when not, and anything
+    /// else is SSE. The peeked bytes are kept for reading. The peek is bounded by the idle
+    /// timeout and the call's deadlines.
     ///
     /// # Errors
     /// A connection error, or the idle timeout while peeking.
     pub async fn sniff(&mut self) -> Result<BodyKind> {
-        if self.is_event_stream() {
-            return Ok(BodyKind::EventStream);
-        }
         let content_type = self.content_type().map(str::to_ascii_lowercase);
         if content_type
             .as_deref()
@@ -127,11 +132,20 @@ impl StreamResponse {
         {
             return Ok(BodyKind::Json);
         }
-        let start = tokio::time::timeout(self.idle_timeout, self.body.peek_start(7))
-            .await
-            .map_err(|_| Error::timeout("no response body within the stream idle timeout"))??;
+        let start = within(
+            self.idle_timeout,
+            self.read_deadline,
+            self.body.peek_start(7),
+        )
+        .await
+        .ok_or_else(|| Error::timeout("no response body within the stream idle timeout"))??;
+        // No event stream starts with `{` or `[` (it would be a field of that name): such
+        // a body is one JSON answer, whatever the Content-Type says.
         if matches!(start.first(), Some(b'{' | b'[')) {
             return Ok(BodyKind::Json);
+        }
+        if self.is_event_stream() {
+            return Ok(BodyKind::EventStream);
         }
         let is_text = content_type
             .as_deref()
@@ -160,20 +174,40 @@ impl StreamResponse {
         IdleTimeout::new(events, self.idle_timeout)
     }
 
+    /// The body as raw SSE events, without timers (callers that map events apply the idle
+    /// timeout to what they deliver, and the deadline from [`limits`](Self::limits)).
+    pub fn event_stream(self) -> EventStream<Replay> {
+        EventStream::with_max_event_size(self.body, self.max_event_size)
+    }
+
+    /// The stream idle timeout, total deadline and size limit of this call.
+    pub fn limits(&self) -> StreamLimits {
+        StreamLimits {
+            idle_timeout: self.idle_timeout,
+            deadline: self.deadline,
+            max_response_size: self.max_response_size,
+        }
+    }
+
     /// Reads the whole body (capped at the client's maximum response size), each read
-    /// bounded by the stream idle timeout.
+    /// bounded by the stream idle timeout and the whole read by the attempt timeout and
+    /// the call's total deadline.
     ///
     /// # Errors
     /// Connection, timeout or [`ErrorKind::ResponseTooLarge`] errors.
     pub async fn bytes(mut self) -> Result<Bytes> {
         let mut buf = BytesMut::new();
         loop {
-            let next = tokio::time::timeout(self.idle_timeout, self.body.next_chunk())
-                .await
-                .map_err(|_| Error::timeout("the response body stalled (stream idle timeout)"))?;
+            let next = within(
+                self.idle_timeout,
+                self.read_deadline,
+                self.body.next_chunk(),
+            )
+            .await
+            .ok_or_else(|| Error::timeout("the response body stalled or took too long"))?;
             match next? {
                 Some(chunk) => {
-                    if buf.len() + chunk.len() > self.max_response_size {
+                    if buf.len().saturating_add(chunk.len()) > self.max_response_size {
                         return Err(too_large(self.max_response_size));
                     }
                     buf.extend_from_slice(&chunk);
@@ -181,6 +215,36 @@ impl StreamResponse {
                 None => return Ok(buf.freeze()),
             }
         }
+    }
+}
+
+/// The limits a streamed answer is read under (see [`StreamResponse::limits`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct StreamLimits {
+    /// The longest silence between two delivered items.
+    pub idle_timeout: Duration,
+    /// The call's total deadline, if any.
+    pub deadline: Option<Instant>,
+    /// The most bytes of answer to hold in memory (also for collected text).
+    pub max_response_size: usize,
+}
+
+/// Runs `future` within `idle` and before `deadline`; `None` when either passes first.
+/// Durations too large to represent mean "no limit" (`Duration::MAX` never panics).
+async fn within<F: std::future::Future>(
+    idle: Duration,
+    deadline: Option<Instant>,
+    future: F,
+) -> Option<F::Output> {
+    let idle_end = Instant::now().checked_add(idle);
+    let end = match (idle_end, deadline) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    match end {
+        Some(end) => tokio::time::timeout_at(end, future).await.ok(),
+        None => Some(future.await),
     }
 }
 
