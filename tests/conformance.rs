@@ -10,7 +10,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 use unified::{
     chat_model_with, collect_stream, embedding_model_with, ChatModel, ChatRequest, EmbeddingModel,
-    ErrorKind, FinishReason, Message,
+    ErrorKind, FinishReason, Message, MockChatModel, MockReply, PartialResponse, RequestOptions,
 };
 use wiremock::matchers::{body_partial_json, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -133,7 +133,11 @@ async fn plain_chat() {
             Some(FinishReason::Stop),
             "{backend:?}"
         );
-        assert_eq!(response.usage.unwrap().total_tokens, 17, "{backend:?}");
+        assert_eq!(
+            response.usage.unwrap().total_tokens,
+            Some(17),
+            "{backend:?}"
+        );
         assert_eq!(response.model, "served-model", "{backend:?}");
         assert_eq!(response.provider, model.provider());
         // The request carried the conversation and options in the provider's wire shape.
@@ -158,7 +162,9 @@ async fn streamed_chat_assembles_to_the_plain_answer() {
         let plain = model.chat(request()).await.unwrap().text;
         let stream = model.chat_stream(request()).await.unwrap();
         let assembled = collect_stream(stream).await.unwrap();
-        assert_eq!(assembled.delta, plain, "{backend:?}");
+        assert_eq!(assembled.text, plain, "{backend:?}");
+        assert_eq!(assembled.provider, model.provider(), "{backend:?}");
+        assert_eq!(assembled.model, "served-model", "{backend:?}");
         assert_eq!(
             assembled.finish_reason,
             Some(FinishReason::Stop),
@@ -167,24 +173,231 @@ async fn streamed_chat_assembles_to_the_plain_answer() {
     }
 }
 
+/// A stream cut after some chunks is `StreamInterrupted`, carrying the text so far, the
+/// chunk count, the cause and the response's request id; the same for the mock.
 #[tokio::test]
-async fn a_cut_stream_is_an_error_not_an_end() {
+async fn a_cut_stream_is_interrupted_with_the_partial_answer() {
     for backend in BACKENDS {
         let server = MockServer::start().await;
         let mut body = backend.stream_body();
         body.truncate(body.len() / 2); // ends inside an event, without the blank line
         Mock::given(path(backend.chat_path()))
-            .respond_with(ResponseTemplate::new(200).set_body_raw(body, "text/event-stream"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .insert_header("x-request-id", "req-cut")
+                    .set_body_raw(body, "text/event-stream"),
+            )
             .mount(&server)
             .await;
         let model = backend.model(&server).await;
         let stream = model.chat_stream(request()).await.unwrap();
         let err = collect_stream(stream).await.unwrap_err();
-        assert!(
-            matches!(err.kind(), ErrorKind::Stream | ErrorKind::Decode),
+        assert_eq!(
+            err.kind(),
+            ErrorKind::StreamInterrupted,
             "{backend:?}: {err:?}"
         );
+        assert_eq!(err.request_id(), Some("req-cut"), "{backend:?}");
+        let cause = err.interruption_cause().unwrap();
+        assert!(
+            matches!(cause.kind(), ErrorKind::Stream | ErrorKind::Decode),
+            "{backend:?}: {cause:?}"
+        );
+        let partial = err.partial::<PartialResponse>().unwrap();
+        assert!(partial.chunks > 0, "{backend:?}");
+        assert!(!partial.response.text.is_empty(), "{backend:?}");
+        assert!(ANSWER.starts_with(&partial.response.text), "{backend:?}");
+        assert_eq!(partial.response.finish_reason, None, "{backend:?}");
+        assert_eq!(partial.response.provider, model.provider());
+        // Sent once: a stream is never retried after its headers arrived.
+        assert_eq!(server.received_requests().await.unwrap().len(), 1);
     }
+    let mock = MockChatModel::new().then(
+        MockReply::stream(["Bern ", "is "])
+            .then_fail(ErrorKind::Connection)
+            .request_id("req-cut"),
+    );
+    let err = collect_stream(mock.chat_stream(request()).await.unwrap())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::StreamInterrupted);
+    assert_eq!(err.request_id(), Some("req-cut"));
+    assert!(
+        err.is_retryable(),
+        "a broken connection is worth re-sending"
+    );
+    let partial = err.partial::<PartialResponse>().unwrap();
+    assert_eq!(
+        (partial.response.text.as_str(), partial.chunks),
+        ("Bern is ", 2)
+    );
+}
+
+/// The `*_with` methods pass per-call options to the provider: headers, idempotency key,
+/// retries (exact attempt counts) and the total deadline; the mock records them.
+#[tokio::test]
+async fn per_call_options_reach_the_provider() {
+    for backend in BACKENDS {
+        let server = MockServer::start().await;
+        // Two 503s first: with max_retries(0) the first call fails after one attempt.
+        Mock::given(path(backend.chat_path()))
+            .respond_with(ResponseTemplate::new(503).insert_header("retry-after-ms", "1"))
+            .up_to_n_times(2)
+            .mount(&server)
+            .await;
+        mount_chat(&server, backend).await;
+        let model = backend.model(&server).await;
+        let no_retries = RequestOptions::new().max_retries(0);
+        let err = model
+            .chat_with(request(), no_retries.clone())
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InternalServer, "{backend:?}");
+        assert_eq!(
+            server.received_requests().await.unwrap().len(),
+            1,
+            "{backend:?}"
+        );
+        let err = model
+            .chat_stream_with(request(), no_retries)
+            .await
+            .map(|_| ())
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InternalServer, "{backend:?}");
+        assert_eq!(
+            server.received_requests().await.unwrap().len(),
+            2,
+            "{backend:?}"
+        );
+
+        let options = RequestOptions::new()
+            .header("x-trace-id", "trace-1")
+            .idempotency_key("order-42");
+        let answer = model.chat_with(request(), options.clone()).await.unwrap();
+        assert_eq!(answer.text, ANSWER, "{backend:?}");
+        let stream = model.chat_stream_with(request(), options).await.unwrap();
+        assert_eq!(
+            collect_stream(stream).await.unwrap().text,
+            ANSWER,
+            "{backend:?}"
+        );
+        let received = server.received_requests().await.unwrap();
+        assert_eq!(received.len(), 4, "{backend:?}");
+        for sent in &received[2..] {
+            assert_eq!(sent.headers["x-trace-id"], "trace-1", "{backend:?}");
+            assert_eq!(sent.headers["idempotency-key"], "order-42", "{backend:?}");
+        }
+
+        // The total deadline covers the call: a slow server is a timeout, quickly.
+        let slow = MockServer::start().await;
+        Mock::given(path(backend.chat_path()))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(backend.completion())
+                    .set_delay(Duration::from_secs(5)),
+            )
+            .mount(&slow)
+            .await;
+        let model = backend.model(&slow).await;
+        let started = std::time::Instant::now();
+        let options = RequestOptions::new().total_timeout(Duration::from_millis(200));
+        let err = model
+            .chat_with(request(), options.clone())
+            .await
+            .unwrap_err();
+        assert!(err.is_timeout(), "{backend:?}: {err:?}");
+        let err = model
+            .chat_stream_with(request(), options)
+            .await
+            .map(|_| ())
+            .unwrap_err();
+        assert!(err.is_timeout(), "{backend:?}: {err:?}");
+        assert!(started.elapsed() < Duration::from_secs(3), "{backend:?}");
+    }
+    let mock = MockChatModel::new();
+    let options = RequestOptions::new()
+        .max_retries(0)
+        .header("x-trace-id", "t");
+    mock.chat_with(request(), options.clone()).await.unwrap();
+    let _stream = mock.chat_stream_with(request(), options).await.unwrap();
+    let calls = mock.calls();
+    assert_eq!(calls.len(), 2);
+    assert!(calls.iter().all(|c| c.options.get_max_retries() == Some(0)));
+    assert_eq!((calls[0].streamed, calls[1].streamed), (false, true));
+}
+
+/// What each model says it can do, and that it does it.
+#[tokio::test]
+async fn capabilities_are_reported() {
+    let server = MockServer::start().await;
+    let pp = Backend::PeakPrivacy.model(&server).await;
+    let caps = pp.capabilities();
+    assert!(caps.anonymizes && caps.streaming && caps.provider_options && caps.raw_response);
+    assert!(
+        !pp.streams_natively(),
+        "PeakPrivacy anonymises by default: no native stream"
+    );
+    assert!(!caps.embeddings);
+    let al = Backend::AligneAI.model(&server).await;
+    assert!(al.streams_natively() && al.capabilities().embeddings);
+    assert!(!al.capabilities().anonymizes);
+    let mock = chat_model_with("mock", &|_| None).unwrap();
+    assert!(mock.streams_natively() && !mock.capabilities().raw_response);
+}
+
+/// PeakPrivacy models send `anonymize` explicitly: true by default (the answer arrives as
+/// one JSON body even when streamed), false when the model or request turns it off.
+#[tokio::test]
+async fn peakprivacy_sends_its_documented_anonymize_default() {
+    let server = MockServer::start().await;
+    mount_chat(&server, Backend::PeakPrivacy).await;
+    let model = Backend::PeakPrivacy.model(&server).await;
+    model.chat(request()).await.unwrap();
+    let off = request().peakprivacy(unified::PeakPrivacyOptions::new().anonymize(false));
+    model.chat(off).await.unwrap();
+    let sent = server.received_requests().await.unwrap();
+    let anonymize: Vec<Value> = sent
+        .iter()
+        .map(|r| r.body_json::<Value>().unwrap()["anonymize"].clone())
+        .collect();
+    assert_eq!(anonymize, [json!(true), json!(false)]);
+}
+
+#[tokio::test]
+async fn embed_with_passes_options() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/embeddings"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/embeddings"))
+        .respond_with(embeddings_responder)
+        .mount(&server)
+        .await;
+    let env = Backend::AligneAI.env(&server);
+    let model = embedding_model_with("aligneai:emb-1", &|n| env.get(n).cloned()).unwrap();
+    let options = RequestOptions::new()
+        .max_retries(0)
+        .header("x-trace-id", "e-1");
+    let err = model
+        .embed_with(vec!["a".into()], options.clone())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InternalServer);
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    let out = model.embed_with(vec!["a".into()], options).await.unwrap();
+    assert_eq!(out.vectors.len(), 1);
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(received.len(), 2);
+    assert_eq!(received[1].headers["x-trace-id"], "e-1");
+    let mock = unified::MockEmbeddingModel::new(8);
+    mock.embed_with(vec!["a".into()], RequestOptions::new().max_retries(3))
+        .await
+        .unwrap();
+    assert_eq!(mock.calls()[0].options.get_max_retries(), Some(3));
 }
 
 /// Every status surfaces as the same kind, with the same accessors, for every provider.

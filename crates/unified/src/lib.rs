@@ -1,20 +1,27 @@
 #![doc = include_str!("../README.md")]
 
 mod adapters;
+mod capabilities;
 mod factory;
 mod mock;
+mod stream;
 mod traits;
 mod types;
 
 pub use adapters::{
     AligneAIChat, AligneAIEmbeddings, NeutralProvider, PeakPrivacyChat, ProviderChat,
 };
+pub use capabilities::Capabilities;
 pub use factory::{
-    chat_model_from_env, chat_model_with, embedding_model_from_env, embedding_model_with, Provider,
+    chat_model_from_env, chat_model_with, embedding_model_from_env, embedding_model_with,
+    ClientSettings, ModelConfig, Provider,
 };
 pub use llm_core::{Error, ErrorKind, RequestOptions, Result};
-pub use mock::{MockChatModel, MockEmbeddingModel};
-pub use traits::{collect_stream, ChatModel, ChatStream, EmbeddingModel};
+pub use mock::{MockCall, MockChatModel, MockEmbeddingModel, MockFailure, MockReply};
+pub use stream::{
+    collect_stream, guard_stream, PartialResponse, COLLECT_TEXT_CAP, PARTIAL_TEXT_CAP,
+};
+pub use traits::{ChatModel, ChatStream, EmbeddingModel};
 pub use types::{
     ChatChunk, ChatCompletion, ChatRequest, ChatResponse, Embeddings, FinishReason, Message,
     PeakPrivacyOptions, ProviderOptions, RawResponse, Role, Usage,

@@ -46,11 +46,61 @@ impl PeakPrivacyOptions {
 }
 
 /// Typed provider-specific options: each provider reads its own field and ignores the rest.
+///
+/// ```
+/// use unified::{PeakPrivacyOptions, ProviderOptions};
+/// let model_level = ProviderOptions::new().peakprivacy(PeakPrivacyOptions::new().anonymize(true).safe_prompt(true));
+/// let request = ProviderOptions::new().peakprivacy(PeakPrivacyOptions::new().anonymize(false));
+/// let merged = request.or(&model_level).peakprivacy.unwrap();
+/// assert_eq!((merged.anonymize, merged.safe_prompt), (Some(false), Some(true)));
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ProviderOptions {
     /// Options for PeakPrivacy models.
     pub peakprivacy: Option<PeakPrivacyOptions>,
+}
+
+impl ProviderOptions {
+    /// No options.
+    ///
+    /// ```
+    /// assert!(unified::ProviderOptions::new().peakprivacy.is_none());
+    /// ```
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the PeakPrivacy options.
+    ///
+    /// ```
+    /// let o = unified::ProviderOptions::new().peakprivacy(unified::PeakPrivacyOptions::new().safe_prompt(true));
+    /// assert_eq!(o.peakprivacy.unwrap().safe_prompt, Some(true));
+    /// ```
+    #[must_use]
+    pub fn peakprivacy(mut self, options: PeakPrivacyOptions) -> Self {
+        self.peakprivacy = Some(options);
+        self
+    }
+
+    /// These options, with every field left unset taken from `defaults`.
+    ///
+    /// ```
+    /// use unified::{PeakPrivacyOptions, ProviderOptions};
+    /// let defaults = ProviderOptions::new().peakprivacy(PeakPrivacyOptions::new().anonymize(true));
+    /// assert_eq!(ProviderOptions::new().or(&defaults), defaults);
+    /// ```
+    #[must_use]
+    pub fn or(self, defaults: &ProviderOptions) -> Self {
+        let peakprivacy = match (self.peakprivacy, &defaults.peakprivacy) {
+            (Some(mine), Some(theirs)) => Some(PeakPrivacyOptions {
+                anonymize: mine.anonymize.or(theirs.anonymize),
+                safe_prompt: mine.safe_prompt.or(theirs.safe_prompt),
+            }),
+            (mine, theirs) => mine.or_else(|| theirs.clone()),
+        };
+        Self { peakprivacy }
+    }
 }
 
 /// A chat request any [`ChatModel`](crate::ChatModel) understands.
@@ -170,31 +220,60 @@ impl ChatRequest {
     }
 }
 
-/// Token counts, when the provider reports them.
+/// Token counts, each `None` when the provider did not report it (unknown is not zero:
+/// an embedding has no completion tokens, and some servers send only a total).
+///
+/// Chat usage comes from the provider's `usage` object, whose counts the provider crates
+/// read as 0 when a field is missing; a response without a `usage` object has
+/// `ChatResponse::usage == None`.
+///
+/// ```
+/// let u = unified::Usage::new(3, 4, 7);
+/// assert_eq!((u.prompt_tokens, u.total_tokens), (Some(3), Some(7)));
+/// let unknown = unified::Usage::default();
+/// assert_eq!(unknown.completion_tokens, None);
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Usage {
     /// Tokens in the prompt.
-    pub prompt_tokens: u64,
+    pub prompt_tokens: Option<u64>,
     /// Tokens in the answer.
-    pub completion_tokens: u64,
-    /// Both.
-    pub total_tokens: u64,
+    pub completion_tokens: Option<u64>,
+    /// Both (or what the provider bills).
+    pub total_tokens: Option<u64>,
 }
 
 impl Usage {
-    /// Usage from its three counts.
+    /// Usage from its three counts, all known.
     ///
     /// ```
     /// let u = unified::Usage::new(3, 4, 7);
-    /// assert_eq!(u.total_tokens, 7);
+    /// assert_eq!(u.completion_tokens, Some(4));
     /// ```
     pub fn new(prompt_tokens: u64, completion_tokens: u64, total_tokens: u64) -> Self {
         Self {
-            prompt_tokens,
-            completion_tokens,
-            total_tokens,
+            prompt_tokens: Some(prompt_tokens),
+            completion_tokens: Some(completion_tokens),
+            total_tokens: Some(total_tokens),
         }
+    }
+}
+
+/// Lossless: every count of a provider's usage is known.
+///
+/// ```
+/// let raw: llm_core::chat::Usage = serde_json::from_str(r#"{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}"#)?;
+/// assert_eq!(unified::Usage::from(raw), unified::Usage::new(1, 2, 3));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+impl From<llm_core::chat::Usage> for Usage {
+    fn from(u: llm_core::chat::Usage) -> Self {
+        Self::new(
+            u64::from(u.prompt_tokens),
+            u64::from(u.completion_tokens),
+            u64::from(u.total_tokens),
+        )
     }
 }
 
@@ -210,6 +289,18 @@ pub enum RawResponse {
 }
 
 /// A complete chat answer.
+///
+/// ```
+/// use unified::{ChatCompletion, ChatResponse, RawResponse};
+/// let completion: ChatCompletion = serde_json::from_str(
+///     r#"{"id":"c1","model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"Hi"},"finish_reason":"stop"}]}"#,
+/// )?;
+/// let response = ChatResponse::from_completion(completion.clone(), "aligneai");
+/// assert_eq!((response.text.as_str(), response.model.as_str()), ("Hi", "m"));
+/// // The provider's completion is kept whole, so the way back is lossless.
+/// assert_eq!(ChatCompletion::try_from(response).unwrap(), completion);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ChatResponse {
@@ -227,6 +318,67 @@ pub struct ChatResponse {
     pub raw: RawResponse,
 }
 
+impl ChatResponse {
+    /// The neutral answer of a provider's completion (kept in [`raw`](Self::raw)), from
+    /// `provider`.
+    ///
+    /// ```
+    /// let completion: unified::ChatCompletion = serde_json::from_str(r#"{"choices":[]}"#)?;
+    /// let response = unified::ChatResponse::from_completion(completion, "peakprivacy");
+    /// assert_eq!((response.text.as_str(), response.provider.as_str()), ("", "peakprivacy"));
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn from_completion(completion: ChatCompletion, provider: &str) -> Self {
+        Self {
+            text: completion.content().to_owned(),
+            finish_reason: completion
+                .choices
+                .first()
+                .and_then(|c| c.finish_reason.clone()),
+            usage: completion.usage.map(Usage::from),
+            provider: provider.to_owned(),
+            model: completion.model.clone(),
+            raw: RawResponse::Completion(Box::new(completion)),
+        }
+    }
+}
+
+/// Lossless (the completion is kept in [`ChatResponse::raw`]); the provider's name is
+/// unknown here and left empty: use [`ChatResponse::from_completion`] to set it.
+///
+/// ```
+/// let completion: unified::ChatCompletion = serde_json::from_str(r#"{"model":"m","choices":[]}"#)?;
+/// assert_eq!(unified::ChatResponse::from(completion).model, "m");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+impl From<ChatCompletion> for ChatResponse {
+    fn from(completion: ChatCompletion) -> Self {
+        Self::from_completion(completion, "")
+    }
+}
+
+/// The provider's completion back, when the response holds one (answers of a provider
+/// model); otherwise the response itself is returned as the error (mock answers and
+/// collected streams have no provider completion to give back losslessly).
+///
+/// ```
+/// use unified::{ChatCompletion, ChatModel, ChatRequest, MockChatModel};
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> unified::Result<()> {
+/// let response = MockChatModel::new().chat(ChatRequest::user("hi")).await?;
+/// assert!(ChatCompletion::try_from(response).is_err());
+/// # Ok(()) }
+/// ```
+impl TryFrom<ChatResponse> for ChatCompletion {
+    type Error = ChatResponse;
+
+    fn try_from(response: ChatResponse) -> std::result::Result<Self, ChatResponse> {
+        match response.raw {
+            RawResponse::Completion(completion) => Ok(*completion),
+            raw @ RawResponse::None => Err(ChatResponse { raw, ..response }),
+        }
+    }
+}
+
 /// One piece of a streamed answer.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -237,6 +389,13 @@ pub struct ChatChunk {
     pub finish_reason: Option<FinishReason>,
     /// Token counts, when the provider sends them in the stream.
     pub usage: Option<Usage>,
+    /// The model that answers (as the server reports it), when known. The models of this
+    /// crate set it on the first chunk; [`collect_stream`](crate::collect_stream) reads it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    /// The provider's name, set with [`model`](Self::model) on the first chunk.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
 }
 
 impl ChatChunk {
@@ -249,6 +408,25 @@ impl ChatChunk {
         Self {
             delta: delta.into(),
             ..Self::default()
+        }
+    }
+}
+
+/// The first choice's text, finish reason, usage and the model a provider's chunk names
+/// (what a neutral chunk carries; other choices are not kept).
+///
+/// ```
+/// let raw = llm_core::chat::ChatCompletionChunk::from_text("Hel");
+/// assert_eq!(unified::ChatChunk::from(raw).delta, "Hel");
+/// ```
+impl From<llm_core::chat::ChatCompletionChunk> for ChatChunk {
+    fn from(chunk: llm_core::chat::ChatCompletionChunk) -> Self {
+        Self {
+            delta: chunk.content().to_owned(),
+            finish_reason: chunk.finish_reason().cloned(),
+            usage: chunk.usage.map(Usage::from),
+            model: Some(chunk.model).filter(|m| !m.is_empty()),
+            provider: None,
         }
     }
 }

@@ -77,6 +77,13 @@ pub enum ErrorKind {
     Config,
     /// The provider or model does not support this operation.
     Unsupported,
+    /// A stream broke after it had delivered chunks to the caller: the answer is partial.
+    /// The error carries what was received ([`Error::partial`](crate::Error::partial)),
+    /// the cause ([`Error::interruption_cause`](crate::Error::interruption_cause), also
+    /// `source()`), the response's request id, and whether re-sending the request makes
+    /// sense ([`Error::is_retryable`](crate::Error::is_retryable) follows the cause).
+    /// Nothing retries or falls back after this: the caller has seen part of the answer.
+    StreamInterrupted,
 }
 
 impl ErrorKind {
@@ -128,6 +135,7 @@ impl ErrorKind {
             Self::MissingCredential => "missing credential",
             Self::Config => "invalid configuration",
             Self::Unsupported => "unsupported",
+            Self::StreamInterrupted => "stream interrupted",
         }
     }
 }

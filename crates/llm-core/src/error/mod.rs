@@ -1,6 +1,7 @@
 //! The one error type of every crate in this workspace.
 
 mod body;
+mod interrupted;
 mod kind;
 
 use std::error::Error as StdError;
@@ -46,6 +47,8 @@ struct Inner {
     context: Option<String>,
     env_var: Option<&'static str>,
     source: Option<BoxError>,
+    /// What a broken stream had delivered ([`ErrorKind::StreamInterrupted`]).
+    partial: Option<Box<dyn interrupted::PartialValue>>,
 }
 
 impl Error {
@@ -61,6 +64,7 @@ impl Error {
                 context: None,
                 env_var: None,
                 source: None,
+                partial: None,
             }),
         }
     }
@@ -292,6 +296,9 @@ impl Error {
     /// 409, 429 (not quota exhaustion) and >= 500, unless the server's `x-should-retry`
     /// header says otherwise.
     pub fn is_retryable(&self) -> bool {
+        if let Some(cause) = self.interruption_cause() {
+            return cause.is_retryable();
+        }
         if let Some(verdict) = self.should_retry_header() {
             return verdict;
         }
@@ -386,6 +393,9 @@ impl fmt::Debug for Error {
         }
         if let Some(source) = &self.inner.source {
             d.field("source", source);
+        }
+        if let Some(partial) = &self.inner.partial {
+            d.field("partial", partial);
         }
         d.finish()
     }

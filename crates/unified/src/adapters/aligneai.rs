@@ -5,7 +5,10 @@ use aligneai::{AligneAI, BatchOptions, EmbeddingRequest};
 use async_trait::async_trait;
 
 use super::{NeutralProvider, ProviderChat};
-use crate::{EmbeddingModel, Embeddings, Result, Usage};
+use crate::{
+    Capabilities, EmbeddingModel, Embeddings, Error, ErrorKind, ProviderOptions, RequestOptions,
+    Result, Usage,
+};
 
 /// An AligneAI chat model: a client and a default model id.
 ///
@@ -15,6 +18,7 @@ use crate::{EmbeddingModel, Embeddings, Result, Usage};
 /// let client = aligneai::AligneAI::new("key")?;
 /// let model = AligneAIChat::new(client, "llama-3-8b");
 /// assert_eq!(model.provider(), "aligneai");
+/// assert!(model.streams_natively() && model.capabilities().embeddings);
 /// # Ok::<(), unified::Error>(())
 /// ```
 pub type AligneAIChat = ProviderChat<AligneAI>;
@@ -22,6 +26,14 @@ pub type AligneAIChat = ProviderChat<AligneAI>;
 /// PeakPrivacy-only options are ignored.
 impl NeutralProvider for AligneAI {
     const NAME: &'static str = "aligneai";
+
+    fn capabilities(options: &ProviderOptions) -> Capabilities {
+        let _ = options;
+        Capabilities::new()
+            .native_streaming(true)
+            .raw_response(true)
+            .embeddings(true)
+    }
 }
 
 /// An AligneAI embedding model. Large input lists are sent with the aligneai batching
@@ -32,20 +44,47 @@ impl NeutralProvider for AligneAI {
 /// use unified::{AligneAIEmbeddings, EmbeddingModel};
 ///
 /// let client = aligneai::AligneAI::new("key")?;
-/// let model = AligneAIEmbeddings::new(client, Some("nomic-embed-v1.5".into()));
-/// assert_eq!(model.model(), Some("nomic-embed-v1.5"));
+/// let model = AligneAIEmbeddings::new(client, Some("nomic-embed-v1.5".into())).with_dimensions(256);
+/// assert_eq!((model.model(), model.dimensions()), (Some("nomic-embed-v1.5"), Some(256)));
 /// # Ok::<(), unified::Error>(())
 /// ```
 #[derive(Debug, Clone)]
 pub struct AligneAIEmbeddings {
     client: AligneAI,
     model: Option<String>,
+    dimensions: Option<usize>,
 }
 
 impl AligneAIEmbeddings {
     /// Wraps `client`; `model` is sent when set (the server picks its default otherwise).
+    ///
+    /// ```
+    /// use unified::EmbeddingModel;
+    /// let model = unified::AligneAIEmbeddings::new(aligneai::AligneAI::new("k")?, None);
+    /// assert_eq!((model.model(), model.dimensions()), (None, None));
+    /// # Ok::<(), unified::Error>(())
+    /// ```
     pub fn new(client: AligneAI, model: Option<String>) -> Self {
-        Self { client, model }
+        Self {
+            client,
+            model,
+            dimensions: None,
+        }
+    }
+
+    /// Asks for vectors of `dimensions` floats (sent as `dimensions`) and declares them:
+    /// an answer of another length is an [`ErrorKind::Decode`] error, never passed on.
+    ///
+    /// ```
+    /// use unified::EmbeddingModel;
+    /// let model = unified::AligneAIEmbeddings::new(aligneai::AligneAI::new("k")?, None).with_dimensions(64);
+    /// assert_eq!(model.dimensions(), Some(64));
+    /// # Ok::<(), unified::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_dimensions(mut self, dimensions: usize) -> Self {
+        self.dimensions = Some(dimensions);
+        self
     }
 }
 
@@ -59,22 +98,48 @@ impl EmbeddingModel for AligneAIEmbeddings {
         self.model.as_deref()
     }
 
+    fn dimensions(&self) -> Option<usize> {
+        self.dimensions
+    }
+
     async fn embed(&self, inputs: Vec<String>) -> Result<Embeddings> {
+        self.embed_with(inputs, RequestOptions::new()).await
+    }
+
+    async fn embed_with(&self, inputs: Vec<String>, options: RequestOptions) -> Result<Embeddings> {
         let mut request = EmbeddingRequest::new(inputs);
         if let Some(model) = &self.model {
             request = request.model(model.clone());
         }
+        if let Some(dimensions) = self.dimensions {
+            let wire = u32::try_from(dimensions).map_err(|_| {
+                Error::invalid_request(format!("{dimensions} dimensions is more than u32::MAX"))
+            })?;
+            request = request.dimensions(wire);
+        }
         let response = self
             .client
             .embeddings()
-            .create_batched(request, BatchOptions::default())
+            .create_batched_with(request, BatchOptions::default(), options)
             .await?;
         let model = response.model.clone().or_else(|| self.model.clone());
-        let usage = response.usage.map(|u| {
-            let prompt = u.prompt_tokens.unwrap_or(0);
-            Usage::new(prompt, 0, u.total_tokens.unwrap_or(prompt))
+        let usage = response.usage.map(|u| Usage {
+            prompt_tokens: u.prompt_tokens,
+            completion_tokens: None,
+            total_tokens: u.total_tokens,
         });
         let mut out = Embeddings::new(response.into_vectors());
+        if let Some(expected) = self.dimensions {
+            if let Some(bad) = out.vectors.iter().find(|v| v.len() != expected) {
+                return Err(Error::with_message(
+                    ErrorKind::Decode,
+                    format!(
+                        "asked for {expected} dimensions, the server answered {}",
+                        bad.len()
+                    ),
+                ));
+            }
+        }
         out.model = model;
         out.usage = usage;
         Ok(out)

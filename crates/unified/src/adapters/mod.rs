@@ -9,18 +9,31 @@ use std::fmt;
 
 use async_trait::async_trait;
 use futures_util::StreamExt;
-use llm_core::chat::{self, ChatProvider, ChatRequest as _, SharedSettings};
+use llm_core::chat::{
+    self, ChatCompletionStream, ChatProvider, ChatRequest as _, ChatRequestBody, SharedSettings,
+};
+use llm_core::ApiRequest;
 
 use crate::{
-    ChatChunk, ChatModel, ChatRequest, ChatResponse, ChatStream, ProviderOptions, RawResponse,
-    Result, Usage,
+    guard_stream, Capabilities, ChatChunk, ChatModel, ChatRequest, ChatResponse, ChatStream,
+    ProviderOptions, RequestOptions, Result,
 };
 
 pub use self::aligneai::{AligneAIChat, AligneAIEmbeddings};
 pub use self::peakprivacy::PeakPrivacyChat;
 
-/// How a provider client takes part in [`ProviderChat`]: its name, and the provider-only
-/// options it reads from a neutral request.
+/// How a provider client takes part in [`ProviderChat`]: its name, the provider-only
+/// options it reads from a neutral request, the options a model sends unless a request
+/// overrides them, and what it can do with them.
+///
+/// ```
+/// use unified::{NeutralProvider, ProviderOptions};
+/// assert_eq!(<aligneai::AligneAI as NeutralProvider>::NAME, "aligneai");
+/// let caps = <peakprivacy::PeakPrivacy as NeutralProvider>::capabilities(
+///     &<peakprivacy::PeakPrivacy as NeutralProvider>::default_options(),
+/// );
+/// assert!(caps.anonymizes && !caps.native_streaming);
+/// ```
 pub trait NeutralProvider: ChatProvider + Clone + fmt::Debug + 'static {
     /// The provider's name, as [`ChatModel::provider`] reports it.
     const NAME: &'static str;
@@ -29,10 +42,31 @@ pub trait NeutralProvider: ChatProvider + Clone + fmt::Debug + 'static {
     fn apply_options(request: &mut Self::Request, options: &ProviderOptions) {
         let _ = (request, options);
     }
+
+    /// The options a [`ProviderChat`] starts with (by default none; PeakPrivacy:
+    /// `anonymize: true`, sent explicitly).
+    fn default_options() -> ProviderOptions {
+        ProviderOptions::default()
+    }
+
+    /// What a model of this provider can do with these (model-level) options. The default:
+    /// native streaming and the raw response.
+    fn capabilities(options: &ProviderOptions) -> Capabilities {
+        let _ = options;
+        Capabilities::new()
+            .native_streaming(true)
+            .raw_response(true)
+    }
 }
 
-/// The provider's request for a neutral one, with `model` when the request names none.
-fn provider_request<C: NeutralProvider>(request: ChatRequest, model: &str) -> C::Request {
+/// The provider's request for a neutral one, with `model` when the request names none and
+/// the model's `defaults` under the request's own provider options.
+fn provider_request<C: NeutralProvider>(
+    request: ChatRequest,
+    model: &str,
+    defaults: &ProviderOptions,
+) -> C::Request {
+    let options = request.provider_options.clone().or(defaults);
     let mut out = C::Request::from_shared(SharedSettings {
         model: request.model.unwrap_or_else(|| model.to_owned()),
         messages: request.messages,
@@ -41,12 +75,19 @@ fn provider_request<C: NeutralProvider>(request: ChatRequest, model: &str) -> C:
         max_tokens: request.max_tokens,
         seed: request.seed,
     });
-    C::apply_options(&mut out, &request.provider_options);
+    C::apply_options(&mut out, &options);
     out
 }
 
 /// A [`ChatModel`] over a provider client and a default model id:
 /// [`PeakPrivacyChat`] and [`AligneAIChat`].
+///
+/// Calls go through the provider client, so its settings apply (timeouts, retries with
+/// backoff and `Retry-After`, headers); the `*_with` methods pass their
+/// [`RequestOptions`] on to the provider's `create_with` / `create_stream_with`. Streams
+/// follow the mid-stream contract of [`guard_stream`] (a break after the first chunk is
+/// [`ErrorKind::StreamInterrupted`](crate::ErrorKind::StreamInterrupted) with the
+/// response's request id).
 ///
 /// ```
 /// use unified::{ChatModel, PeakPrivacyChat};
@@ -60,10 +101,12 @@ fn provider_request<C: NeutralProvider>(request: ChatRequest, model: &str) -> C:
 pub struct ProviderChat<C> {
     client: C,
     model: String,
+    options: ProviderOptions,
 }
 
 impl<C: NeutralProvider> ProviderChat<C> {
-    /// Wraps `client`, answering with `model` unless a request names another.
+    /// Wraps `client`, answering with `model` unless a request names another, with the
+    /// provider's [default options](NeutralProvider::default_options).
     ///
     /// ```
     /// use unified::{AligneAIChat, ChatModel};
@@ -75,7 +118,39 @@ impl<C: NeutralProvider> ProviderChat<C> {
         Self {
             client,
             model: model.into(),
+            options: C::default_options(),
         }
+    }
+
+    /// Replaces the model-level provider options (a request's own
+    /// [`provider_options`](ChatRequest::provider_options) still win, field by field).
+    ///
+    /// ```
+    /// use unified::{ChatModel, PeakPrivacyChat, PeakPrivacyOptions, ProviderOptions};
+    /// let model = PeakPrivacyChat::new(peakprivacy::PeakPrivacy::new("t")?, "mistral-swiss")
+    ///     .provider_options(ProviderOptions::new().peakprivacy(PeakPrivacyOptions::new().anonymize(false)));
+    /// assert!(model.streams_natively());
+    /// # Ok::<(), unified::Error>(())
+    /// ```
+    #[must_use]
+    pub fn provider_options(mut self, options: ProviderOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// The model-level provider options.
+    ///
+    /// ```
+    /// let model = unified::AligneAIChat::new(aligneai::AligneAI::new("k")?, "m");
+    /// assert_eq!(model.options(), &unified::ProviderOptions::default());
+    /// # Ok::<(), unified::Error>(())
+    /// ```
+    pub fn options(&self) -> &ProviderOptions {
+        &self.options
+    }
+
+    fn options_mut(&mut self) -> &mut ProviderOptions {
+        &mut self.options
     }
 
     /// The wrapped client.
@@ -90,17 +165,6 @@ impl<C: NeutralProvider> ProviderChat<C> {
     }
 }
 
-/// Neutral usage from a provider's.
-fn usage(usage: Option<&chat::Usage>) -> Option<Usage> {
-    usage.map(|u| {
-        Usage::new(
-            u64::from(u.prompt_tokens),
-            u64::from(u.completion_tokens),
-            u64::from(u.total_tokens),
-        )
-    })
-}
-
 #[async_trait]
 impl<C: NeutralProvider> ChatModel for ProviderChat<C> {
     fn provider(&self) -> &'static str {
@@ -111,39 +175,53 @@ impl<C: NeutralProvider> ChatModel for ProviderChat<C> {
         &self.model
     }
 
+    fn capabilities(&self) -> Capabilities {
+        C::capabilities(&self.options)
+    }
+
     async fn chat(&self, request: ChatRequest) -> Result<ChatResponse> {
-        let request = provider_request::<C>(request, &self.model);
+        self.chat_with(request, RequestOptions::new()).await
+    }
+
+    async fn chat_with(
+        &self,
+        request: ChatRequest,
+        options: RequestOptions,
+    ) -> Result<ChatResponse> {
+        let request = provider_request::<C>(request, &self.model, &self.options);
         let requested = request.model().to_owned();
-        let completion = chat::Completions::new(&self.client).create(request).await?;
-        let model = if completion.model.is_empty() {
-            requested
-        } else {
-            completion.model.clone()
-        };
-        Ok(ChatResponse {
-            text: completion.content().to_owned(),
-            finish_reason: completion
-                .choices
-                .first()
-                .and_then(|c| c.finish_reason.clone()),
-            usage: usage(completion.usage.as_ref()),
-            provider: C::NAME.to_owned(),
-            model,
-            raw: RawResponse::Completion(Box::new(completion)),
-        })
+        let completion = chat::Completions::new(&self.client)
+            .create_with(request, options)
+            .await?;
+        let mut response = ChatResponse::from_completion(completion, C::NAME);
+        if response.model.is_empty() {
+            response.model = requested;
+        }
+        Ok(response)
     }
 
     async fn chat_stream(&self, request: ChatRequest) -> Result<ChatStream> {
-        let request = provider_request::<C>(request, &self.model);
-        let stream = chat::Completions::new(&self.client)
-            .create_stream(request)
-            .await?;
-        Ok(Box::pin(stream.map(|chunk| {
-            chunk.map(|c| ChatChunk {
-                delta: c.content().to_owned(),
-                finish_reason: c.finish_reason().cloned(),
-                usage: usage(c.usage.as_ref()),
-            })
-        })))
+        self.chat_stream_with(request, RequestOptions::new()).await
+    }
+
+    async fn chat_stream_with(
+        &self,
+        request: ChatRequest,
+        options: RequestOptions,
+    ) -> Result<ChatStream> {
+        let request = provider_request::<C>(request, &self.model, &self.options);
+        let requested = request.model().to_owned();
+        // What `Completions::create_stream_with` does, step by step, to keep the response
+        // headers: a stream that breaks later reports their request id.
+        request.validate()?;
+        let api_request = ApiRequest::post(C::COMPLETIONS_PATH)
+            .json(&ChatRequestBody::new(&request, true))?
+            .options(options);
+        let transport = self.client.transport();
+        let response = transport.send_stream(api_request).await?;
+        let headers = response.headers().clone();
+        let stream = ChatCompletionStream::from_response(response, transport).await?;
+        let chunks: ChatStream = Box::pin(stream.map(|chunk| chunk.map(ChatChunk::from)));
+        Ok(guard_stream(chunks, C::NAME, &requested, Some(headers)))
     }
 }
