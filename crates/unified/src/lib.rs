@@ -3,6 +3,7 @@
 mod adapters;
 mod capabilities;
 mod factory;
+mod fallback;
 mod mock;
 mod stream;
 mod traits;
@@ -15,6 +16,11 @@ pub use capabilities::Capabilities;
 pub use factory::{
     chat_model_from_env, chat_model_with, embedding_model_from_env, embedding_model_with,
     ClientSettings, ModelConfig, Provider,
+};
+pub use fallback::{
+    BreakerConfig, BreakerState, BudgetConfig, CallPermit, CircuitBreaker, FallbackBuilder,
+    FallbackChat, FallbackEmbeddings, FallbackRules, ManualClock, OnError, RecordingSleep,
+    RetryBudget,
 };
 pub use llm_core::{Error, ErrorKind, RequestOptions, Result};
 pub use mock::{MockCall, MockChatModel, MockEmbeddingModel, MockFailure, MockReply};
