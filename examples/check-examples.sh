@@ -80,6 +80,14 @@ same function ran against 3 providers
 peakprivacy +You said: What is a Rust trait object\?
 aligneai +You said: What is a Rust trait object\?
 mock +You said: What is a Rust trait object\?'
+EXPECTED[fallback]='PeakPrivacy: using the local emulator
+healthy: answered by peakprivacy:mistral-swiss
+PeakPrivacy answered 503 to 2 attempts; answered by aligneai
+breaker peakprivacy:mistral-swiss: Open
+breaker aligneai:[^ ]+: Closed
+breaker open: 0 PeakPrivacy attempts, answered by aligneai
+401 is not retried elsewhere: ErrorKind::Authentication after 1 attempt
+stream cut after 2 chunks: ErrorKind::StreamInterrupted, partial text "You said: ", retryable: true'
 EXPECTED[blocking]='PeakPrivacy: using the local emulator
 blocking chat: +You said: Hello from blocking code
 blocking stream: You said: Stream without async
