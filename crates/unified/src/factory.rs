@@ -718,6 +718,10 @@ impl FromStr for ModelConfig {
 /// `lookup` (e.g. `PEAKPRIVACY_API_TOKEN`, `ALIGNEAI_API_KEY`). Shorthand for
 /// [`ModelConfig::parse`]`(spec)?.`[`build_chat_with`](ModelConfig::build_chat_with)`(lookup)`.
 ///
+/// A comma-separated list (`"peakprivacy:mistral-swiss, aligneai:llama-3.1-8b-instruct"`)
+/// builds a [`FallbackChat`](crate::FallbackChat) over those models, in that order, with
+/// the default rules, breakers and retry budget.
+///
 /// # Errors
 /// [`ErrorKind::Config`] naming the valid providers for an unknown one, or what to set when
 /// a real provider has no model id; [`ErrorKind::MissingCredential`] naming the variable.
@@ -727,12 +731,21 @@ impl FromStr for ModelConfig {
 /// assert_eq!(model.provider(), "mock");
 /// let err = unified::chat_model_with("peakprivacy:mistral-swiss", &|_| None).unwrap_err();
 /// assert_eq!(err.env_var(), Some("PEAKPRIVACY_API_TOKEN"));
+/// let chain = unified::chat_model_with("mock:a, mock:b", &|_| None).unwrap();
+/// assert_eq!((chain.provider(), chain.model()), ("fallback", "a"));
 /// ```
 pub fn chat_model_with(
     spec: &str,
     lookup: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Arc<dyn ChatModel>> {
-    ModelConfig::parse(spec)?.build_chat_with(lookup)
+    if !spec.contains(',') {
+        return ModelConfig::parse(spec)?.build_chat_with(lookup);
+    }
+    let mut builder = crate::FallbackChat::builder();
+    for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        builder = builder.model(ModelConfig::parse(part)?.build_chat_with(lookup)?);
+    }
+    Ok(Arc::new(builder.build()?))
 }
 
 /// Builds an embedding model from a `"provider[:model]"` string.
@@ -758,8 +771,9 @@ fn env_lookup(name: &str) -> Option<String> {
 }
 
 /// The chat model named by the environment (see [`ModelConfig::from_env`]): `LLM_MODEL`
-/// (`"peakprivacy:mistral-swiss"`, `"mock"`), or `LLM_PROVIDER` plus an unprefixed
-/// `LLM_MODEL`. Loads `.env` first (a malformed `.env` is an error).
+/// (`"peakprivacy:mistral-swiss"`, `"mock"`, or a comma-separated fallback list as in
+/// [`chat_model_with`]), or `LLM_PROVIDER` plus an unprefixed `LLM_MODEL`. Loads `.env`
+/// first (a malformed `.env` is an error).
 ///
 /// # Errors
 /// [`ErrorKind::Config`] when neither variable is set, the provider is unknown, a real
@@ -771,7 +785,8 @@ fn env_lookup(name: &str) -> Option<String> {
 /// # Ok::<(), unified::Error>(())
 /// ```
 pub fn chat_model_from_env() -> Result<Arc<dyn ChatModel>> {
-    ModelConfig::from_env()?.build_chat()
+    llm_core::env::load_dotenv()?;
+    chat_model_with(&spec_from(&env_lookup, "LLM_MODEL")?, &env_lookup)
 }
 
 /// The embedding model named by `LLM_EMBEDDING_MODEL` (`"aligneai:nomic-embed-v1.5"`,

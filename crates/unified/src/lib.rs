@@ -2,6 +2,7 @@
 
 mod adapters;
 mod capabilities;
+mod convert;
 mod factory;
 mod fallback;
 mod mock;

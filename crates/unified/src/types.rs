@@ -177,6 +177,27 @@ impl ChatRequest {
         self
     }
 
+    /// Continues a conversation: appends the model's `answer` (as an assistant message)
+    /// and the next user message.
+    ///
+    /// ```
+    /// use unified::{ChatModel, ChatRequest, MockChatModel, Role};
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> unified::Result<()> {
+    /// let model = MockChatModel::new();
+    /// let first = ChatRequest::user("Hi").system("Be brief.");
+    /// let answer = model.chat(first.clone()).await?;
+    /// let next = first.continue_with(&answer, "And then?");
+    /// let roles: Vec<Role> = next.messages.iter().map(|m| m.role.clone()).collect();
+    /// assert_eq!(roles, [Role::System, Role::User, Role::Assistant, Role::User]);
+    /// # Ok(()) }
+    /// ```
+    #[must_use]
+    pub fn continue_with(mut self, answer: &ChatResponse, next: impl Into<String>) -> Self {
+        self.messages.push(answer.to_message());
+        self.messages.push(Message::user(next));
+        self
+    }
+
     /// Overrides the model id.
     #[must_use]
     pub fn model(mut self, model: impl Into<String>) -> Self {
@@ -319,6 +340,19 @@ pub struct ChatResponse {
 }
 
 impl ChatResponse {
+    /// The answer as an assistant message, to continue the conversation.
+    ///
+    /// ```
+    /// use unified::{ChatModel, ChatRequest, Message, MockChatModel};
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> unified::Result<()> {
+    /// let answer = MockChatModel::new().reply("Bern").chat(ChatRequest::user("?")).await?;
+    /// assert_eq!(answer.to_message(), Message::assistant("Bern"));
+    /// # Ok(()) }
+    /// ```
+    pub fn to_message(&self) -> Message {
+        Message::assistant(self.text.clone())
+    }
+
     /// The neutral answer of a provider's completion (kept in [`raw`](Self::raw)), from
     /// `provider`.
     ///

@@ -61,7 +61,7 @@ pub trait NeutralProvider: ChatProvider + Clone + fmt::Debug + 'static {
 
 /// The provider's request for a neutral one, with `model` when the request names none and
 /// the model's `defaults` under the request's own provider options.
-fn provider_request<C: NeutralProvider>(
+pub(crate) fn provider_request<C: NeutralProvider>(
     request: ChatRequest,
     model: &str,
     defaults: &ProviderOptions,
