@@ -385,7 +385,15 @@ impl<M: ?Sized> FallbackBuilder<M> {
 /// whose breaker lets it through, is retried or moved to the next model per
 /// [`FallbackRules`], and never falls back once a streamed chunk reached the caller (a
 /// later break is [`ErrorKind::StreamInterrupted`]). Clones share the breakers and the
-/// budget. See the [module documentation](self) for how retries compose.
+/// budget.
+///
+/// **One retry loop per call.** This model runs the only retry loop of a call: it calls
+/// each member with `RequestOptions::max_retries(0)` added to the caller's options, so a
+/// provider client makes exactly one HTTP attempt per member call; per model it makes at
+/// most `1 + max_retries_per_model` attempts (3 by default; a call's `max_retries`
+/// overrides it), each retry paid from the [`RetryBudget`], then moves on. A call makes at
+/// most `models x 3` attempts by default, never `3 x 3 x N`. The caller's `total_timeout`
+/// covers the whole call.
 ///
 /// ```
 /// use std::sync::Arc;
