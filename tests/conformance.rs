@@ -638,3 +638,54 @@ async fn models_are_object_safe_send_and_spawnable() {
     }
     assert_eq!(providers, ["peakprivacy", "mock"]);
 }
+
+/// A fallback model over one provider behaves like the provider: the same answers and
+/// error kinds, and its single retry loop makes the same attempts (3 for a retryable
+/// error, 1 otherwise), the provider client adding none.
+#[tokio::test]
+async fn a_fallback_over_each_provider_conforms() {
+    for backend in BACKENDS {
+        let server = MockServer::start().await;
+        mount_chat(&server, backend).await;
+        let sleep = unified::RecordingSleep::new();
+        let model = unified::FallbackChat::builder()
+            .model(backend.model(&server).await)
+            .sleep_impl(Arc::new(sleep.clone()))
+            .build()
+            .unwrap();
+        assert_eq!(
+            model.chat(request()).await.unwrap().text,
+            ANSWER,
+            "{backend:?}"
+        );
+        let stream = model.chat_stream(request()).await.unwrap();
+        assert_eq!(
+            collect_stream(stream).await.unwrap().text,
+            ANSWER,
+            "{backend:?}"
+        );
+
+        for (status, kind, attempts) in [
+            (503, ErrorKind::InternalServer, 3),
+            (401, ErrorKind::Authentication, 1),
+        ] {
+            let failing = MockServer::start().await;
+            Mock::given(path(backend.chat_path()))
+                .respond_with(ResponseTemplate::new(status).set_body_json(json!({"error": "x"})))
+                .mount(&failing)
+                .await;
+            let model = unified::FallbackChat::builder()
+                .model(backend.model(&failing).await)
+                .sleep_impl(Arc::new(sleep.clone()))
+                .build()
+                .unwrap();
+            let err = model.chat(request()).await.unwrap_err();
+            assert_eq!(err.kind(), kind, "{backend:?} {status}");
+            assert_eq!(
+                failing.received_requests().await.unwrap().len(),
+                attempts,
+                "{backend:?} {status}"
+            );
+        }
+    }
+}

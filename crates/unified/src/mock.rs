@@ -36,6 +36,7 @@ pub struct MockFailure {
     status: Option<u16>,
     retry_after: Option<Duration>,
     request_id: Option<String>,
+    headers: Vec<(String, String)>,
 }
 
 impl MockFailure {
@@ -53,6 +54,7 @@ impl MockFailure {
             status: status_of(kind),
             retry_after: None,
             request_id: None,
+            headers: Vec::new(),
         }
     }
 
@@ -68,6 +70,7 @@ impl MockFailure {
             status: Some(status),
             retry_after: None,
             request_id: None,
+            headers: Vec::new(),
         }
     }
 
@@ -93,6 +96,19 @@ impl MockFailure {
     #[must_use]
     pub fn request_id(mut self, id: impl Into<String>) -> Self {
         self.request_id = Some(id.into());
+        self
+    }
+
+    /// Adds a response header (e.g. `x-should-retry: false`); an invalid name or value is
+    /// left out. Only for failures with a status.
+    ///
+    /// ```
+    /// let err = unified::MockFailure::status(503).header("x-should-retry", "false").to_error();
+    /// assert!(!err.is_retryable());
+    /// ```
+    #[must_use]
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
         self
     }
 
@@ -125,6 +141,14 @@ impl MockFailure {
         if let Some(id) = self.request_id.as_deref() {
             if let Ok(value) = HeaderValue::from_str(id) {
                 headers.insert("x-request-id", value);
+            }
+        }
+        for (name, value) in &self.headers {
+            if let (Ok(name), Ok(value)) = (
+                llm_core::reqwest::header::HeaderName::from_bytes(name.as_bytes()),
+                HeaderValue::from_str(value),
+            ) {
+                headers.insert(name, value);
             }
         }
         let body: &[u8] = match self.kind {
