@@ -294,7 +294,8 @@ impl Error {
 
     /// Whether retrying the same request could succeed: connection errors, timeouts, 408,
     /// 409, 429 (not quota exhaustion) and >= 500, unless the server's `x-should-retry`
-    /// header says otherwise.
+    /// header says otherwise. For [`ErrorKind::StreamInterrupted`], whether re-sending makes
+    /// sense: the verdict for its cause.
     pub fn is_retryable(&self) -> bool {
         if let Some(cause) = self.interruption_cause() {
             return cause.is_retryable();
