@@ -709,3 +709,92 @@ async fn aligneai_refused_and_timeout() {
     assert_eq!(server.requests().len(), 3);
     assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
 }
+
+// ---------------------------------------------------------------- error bodies that stall
+
+/// A head announcing a 100-byte body, then `sent` of it, then silence.
+fn stalled(code: u16, headers: &[(&str, &str)], sent: &str) -> Vec<Step> {
+    let mut bytes = head(code, "application/json", Some(100));
+    // Insert extra headers before the blank line that ends the head.
+    let end = bytes.len() - 2;
+    let extra: String = headers
+        .iter()
+        .map(|(name, value)| format!("{name}: {value}\r\n"))
+        .collect();
+    bytes.splice(end..end, extra.into_bytes());
+    bytes.extend_from_slice(sent.as_bytes());
+    vec![Step::Write(bytes), Step::Hang]
+}
+
+#[tokio::test]
+async fn status_401_with_a_stalled_body_keeps_its_status_and_is_not_retried() {
+    // The attempt timeout (5 s) is longer than the error-body bound (2 s): the bound wins.
+    let server = RawServer::start(vec![stalled(401, &[], r#"{"error":"Unauthenticated"}"#)]).await;
+    let (result, sleep, elapsed) = create(&server).await;
+    let err = result.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Authentication, "{err:?}");
+    assert_eq!(err.status(), Some(401));
+    assert_eq!(
+        err.api_message(),
+        Some("Unauthenticated"),
+        "what arrived is kept"
+    );
+    assert!(!err.is_retryable() && !err.is_timeout());
+    assert!(
+        std::error::Error::source(&err).is_some(),
+        "the stall is the source"
+    );
+    assert_eq!(server.requests().len(), 1);
+    assert_eq!(sleep.retries(), 0);
+    assert!(elapsed >= Duration::from_millis(1900), "{elapsed:?}");
+    assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
+    assert_no_key(&err);
+}
+
+#[tokio::test]
+async fn status_503_with_a_stalled_body_is_a_retried_server_error() {
+    // A short attempt timeout bounds the body read below the 2 s cap.
+    let server = RawServer::start(vec![stalled(503, &[("x-request-id", "req-5")], "")]).await;
+    let sleep = RecordingSleep::new();
+    let client = PeakPrivacy::builder()
+        .api_token(KEY)
+        .base_url(format!("{}/v1", server.uri()))
+        .sleep_impl(sleep.arc())
+        .jitter(Arc::new(FixedJitter(0.0)))
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let (result, elapsed) = within(BOUND, client.chat().completions().create(request())).await;
+    let err = result.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InternalServer, "{err:?}");
+    assert_eq!(err.status(), Some(503));
+    assert_eq!(err.request_id(), Some("req-5"));
+    assert!(err.is_retryable() && !err.is_timeout());
+    assert_eq!(server.requests().len(), 3);
+    assert_eq!(
+        sleep.delays(),
+        [Duration::from_millis(500), Duration::from_secs(1)]
+    );
+    assert!(elapsed < Duration::from_secs(2), "{elapsed:?}");
+}
+
+#[tokio::test]
+async fn status_429_with_a_stalled_body_keeps_the_retry_hint() {
+    let server = RawServer::start(vec![
+        stalled(429, &[("retry-after", "3")], r#"{"error":"slow"#),
+        ok_json(COMPLETION),
+    ])
+    .await;
+    let sleep = RecordingSleep::new();
+    let client = PeakPrivacy::builder()
+        .api_token(KEY)
+        .base_url(format!("{}/v1", server.uri()))
+        .sleep_impl(sleep.arc())
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let (result, _) = within(BOUND, client.chat().completions().create(request())).await;
+    result.unwrap();
+    assert_eq!(sleep.delays(), [Duration::from_secs(3)]);
+    assert_eq!(server.requests().len(), 2);
+}

@@ -233,15 +233,46 @@ async fn transport_errors_never_show_the_key() {
     let peak = peak_builder(&uri).build().unwrap();
     let (result, _) = within(BOUND, peak.models().list()).await;
     assert_error_hidden(&result.unwrap_err());
-    let aligne = AligneAI::builder()
+    // A base URL with a query is refused at build (it would be dropped from every
+    // request), and the refusal does not quote it.
+    let err = AligneAI::builder()
         .api_key(KEY)
         .base_url(format!("{uri}/v1?key={KEY}"))
         .max_retries(0)
-        .build();
-    if let Ok(aligne) = aligne {
-        let (result, _) = within(BOUND, aligne.models().list()).await;
-        assert_error_hidden(&result.unwrap_err());
+        .build()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Config);
+    assert_error_hidden(&err);
+}
+
+#[tokio::test]
+async fn a_key_echoed_in_response_headers_never_shows() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(401)
+                .insert_header("x-request-id", format!("req-{KEY}").as_str())
+                .insert_header("www-authenticate", format!("Token {KEY}").as_str())
+                .set_body_json(serde_json::json!({"error": "Unauthenticated"})),
+        )
+        .mount(&server)
+        .await;
+    let peak = peak_builder(&server.uri()).build().unwrap();
+    let request = ChatCompletionRequest::new("m", [Message::user("hi")]);
+    let (result, _) = within(BOUND, peak.chat().completions().create(request)).await;
+    let err = result.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Authentication);
+    assert_eq!(err.request_id(), Some("req-[REDACTED]"));
+    assert_error_hidden(&err);
+    for (name, value) in err.headers().unwrap() {
+        let value = String::from_utf8_lossy(value.as_bytes());
+        assert_hidden(&format!("header {name}"), &value);
     }
+    let aligne = aligne_builder(&server.uri()).build().unwrap();
+    let (result, _) = within(BOUND, aligne.models().list()).await;
+    let err = result.unwrap_err();
+    assert_eq!(err.request_id(), Some("req-[REDACTED]"));
+    assert_error_hidden(&err);
 }
 
 // ---------------------------------------------------------------- redirects

@@ -605,3 +605,330 @@ async fn headers_are_replaced_not_repeated() {
     assert_eq!(values("x-team"), ["per-call"]);
     assert_eq!(values("api-token"), [KEY]);
 }
+
+// ---------------------------------------------------------------- reliability (issue 11)
+
+/// Records the fields of every `llm_core` tracing event on this thread.
+#[derive(Debug, Default, Clone)]
+struct LogRecorder(Arc<Mutex<Vec<String>>>);
+
+impl LogRecorder {
+    fn events(&self) -> Vec<String> {
+        self.0.lock().unwrap().clone()
+    }
+}
+
+struct Fields(String);
+
+impl tracing::field::Visit for Fields {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        use std::fmt::Write;
+        let _ = write!(self.0, "{}={:?} ", field.name(), value);
+    }
+}
+
+impl tracing::Subscriber for LogRecorder {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        tracing::span::Id::from_u64(1)
+    }
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        if !event.metadata().target().starts_with("llm_core") {
+            return;
+        }
+        let mut fields = Fields(String::new());
+        event.record(&mut fields);
+        self.0.lock().unwrap().push(fields.0);
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+#[tokio::test]
+async fn same_origin_redirect_loop_is_one_typed_error_not_retried() {
+    let server = MockServer::start().await;
+    // A loop on one path, and a ping-pong between two.
+    Mock::given(path("/v1/loop"))
+        .respond_with(ResponseTemplate::new(302).insert_header("location", "/v1/loop"))
+        .mount(&server)
+        .await;
+    Mock::given(path("/v1/ping"))
+        .respond_with(ResponseTemplate::new(307).insert_header("location", "/v1/pong"))
+        .mount(&server)
+        .await;
+    Mock::given(path("/v1/pong"))
+        .respond_with(ResponseTemplate::new(301).insert_header("location", "/v1/ping"))
+        .mount(&server)
+        .await;
+    let sleep = RecordingSleep::default();
+    let t = transport(&server, &sleep);
+    for p in ["loop", "ping"] {
+        let before = server.received_requests().await.unwrap().len();
+        let err = t.send(ApiRequest::get(p)).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Redirect, "{p}: {err:?}");
+        assert!(!err.is_retryable());
+        assert_eq!(err.status(), None);
+        assert!(err.to_string().contains("redirect"), "{err}");
+        let sent = server.received_requests().await.unwrap().len() - before;
+        assert_eq!(sent, 11, "{p}: one attempt of 1 request + 10 redirects");
+    }
+    assert!(
+        sleep.delays().is_empty(),
+        "not retried: {:?}",
+        sleep.delays()
+    );
+    // The same on a stream request.
+    let err = t.send_stream(ApiRequest::post("loop")).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Redirect);
+    assert!(sleep.delays().is_empty());
+}
+
+#[tokio::test]
+async fn rate_limit_429_with_a_short_retry_after_is_retried_not_quota() {
+    for body in [
+        serde_json::json!({"error": "Rate limit has been reached"}),
+        serde_json::json!({"message": "You exceeded your quota of requests per minute"}),
+        serde_json::json!({"error": {"message": "Quota exhausted for now", "code": "insufficient_quota"}}),
+    ] {
+        let server = MockServer::start().await;
+        Mock::given(path("/v1/x"))
+            .respond_with(
+                ResponseTemplate::new(429)
+                    .insert_header("retry-after", "1")
+                    .set_body_json(body.clone()),
+            )
+            .up_to_n_times(1)
+            .expect(1)
+            .mount(&server)
+            .await;
+        Mock::given(path("/v1/x"))
+            .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let sleep = RecordingSleep::default();
+        transport(&server, &sleep)
+            .send(ApiRequest::get("x"))
+            .await
+            .unwrap_or_else(|e| panic!("{body}: {e:?}"));
+        assert_eq!(sleep.delays(), [Duration::from_secs(1)], "{body}");
+    }
+}
+
+#[tokio::test]
+async fn quota_needs_an_explicit_signal() {
+    let cases = [
+        // An explicit quota code and no hint: used up, not retried.
+        (
+            429,
+            serde_json::json!({"error": {"message": "x", "code": "insufficient_quota"}}),
+            ErrorKind::QuotaExceeded,
+        ),
+        // The documented 403 body.
+        (
+            403,
+            serde_json::json!({"error": "Subscription amount limit has been reached"}),
+            ErrorKind::QuotaExceeded,
+        ),
+        // Mentions of a limit or a quota are not signals.
+        (
+            429,
+            serde_json::json!({"error": "Rate limit has been reached"}),
+            ErrorKind::RateLimit,
+        ),
+        (
+            403,
+            serde_json::json!({"error": "Rate limit has been reached"}),
+            ErrorKind::PermissionDenied,
+        ),
+    ];
+    for (status, body, kind) in cases {
+        let server = MockServer::start().await;
+        Mock::given(path("/v1/x"))
+            .respond_with(ResponseTemplate::new(status).set_body_json(body.clone()))
+            .mount(&server)
+            .await;
+        let sleep = RecordingSleep::default();
+        let t = builder(&server, &sleep).max_retries(0).build().unwrap();
+        let err = t.send(ApiRequest::get("x")).await.unwrap_err();
+        assert_eq!(err.kind(), kind, "{status} {body}");
+    }
+}
+
+#[tokio::test]
+async fn credential_echoed_in_response_headers_is_redacted() {
+    let server = MockServer::start().await;
+    let echo = |status: u16| {
+        ResponseTemplate::new(status)
+            .insert_header("x-request-id", format!("req-{KEY}").as_str())
+            .insert_header("x-echo", format!("Api-Token: {KEY}; again {KEY}").as_str())
+            .set_body_string("{}")
+    };
+    Mock::given(path("/v1/err"))
+        .respond_with(echo(500))
+        .mount(&server)
+        .await;
+    Mock::given(path("/v1/ok"))
+        .respond_with(echo(200))
+        .mount(&server)
+        .await;
+    let sleep = RecordingSleep::default();
+    let t = builder(&server, &sleep).max_retries(1).build().unwrap();
+    let logs = LogRecorder::default();
+    let guard = tracing::subscriber::set_default(logs.clone());
+
+    let err = t.send(ApiRequest::get("err")).await.unwrap_err();
+    assert_eq!(err.status(), Some(500));
+    assert_eq!(err.request_id(), Some("req-[REDACTED]"));
+    let headers = err.headers().unwrap();
+    assert_eq!(headers["x-echo"], "Api-Token: [REDACTED]; again [REDACTED]");
+    for shown in [format!("{err}"), format!("{err:?}"), format!("{err:#?}")] {
+        assert!(!shown.contains(KEY), "{shown}");
+    }
+    for (_, value) in headers {
+        assert!(!String::from_utf8_lossy(value.as_bytes()).contains(KEY));
+    }
+    // The success responses the transport hands back, too.
+    let raw = t.send(ApiRequest::get("ok")).await.unwrap();
+    assert!(!format!("{raw:?}").contains(KEY), "{raw:?}");
+    assert_eq!(raw.headers["x-request-id"], "req-[REDACTED]");
+    let stream = t.send_stream(ApiRequest::post("ok")).await.unwrap();
+    assert!(!format!("{stream:?}").contains(KEY), "{stream:?}");
+    assert_eq!(stream.headers()["x-request-id"], "req-[REDACTED]");
+
+    drop(guard);
+    let events = logs.events();
+    assert!(
+        events.iter().any(|e| e.contains("req-[REDACTED]")),
+        "{events:?}"
+    );
+    for event in &events {
+        assert!(!event.contains(KEY), "the key reached the log: {event}");
+    }
+}
+
+#[tokio::test]
+async fn retry_log_events_carry_no_body() {
+    const BODY_TEXT: &str = "patient Jane Doe, born 1970-01-01, diagnosis: confidential";
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/x"))
+        .respond_with(
+            ResponseTemplate::new(503)
+                .insert_header("x-request-id", "req-77")
+                .set_body_json(serde_json::json!({"error": BODY_TEXT})),
+        )
+        .expect(3)
+        .mount(&server)
+        .await;
+    let sleep = RecordingSleep::default();
+    let t = transport(&server, &sleep);
+    let logs = LogRecorder::default();
+    let guard = tracing::subscriber::set_default(logs.clone());
+    let err = t.send(ApiRequest::get("x")).await.unwrap_err();
+    drop(guard);
+    assert_eq!(err.api_message(), Some(BODY_TEXT), "the error keeps it");
+    let events = logs.events();
+    let retries: Vec<_> = events
+        .iter()
+        .filter(|e| e.contains("retrying request"))
+        .collect();
+    assert_eq!(retries.len(), 2, "{events:?}");
+    for event in &retries {
+        for field in [
+            "status=503",
+            "kind=server error",
+            "request_id=\"req-77\"",
+            "attempt=",
+            "delay_ms=",
+        ] {
+            assert!(event.contains(field), "{field} missing in {event}");
+        }
+    }
+    for event in &events {
+        assert!(
+            !event.contains("Jane Doe"),
+            "a body reached the log: {event}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn huge_error_message_is_capped_in_display_and_debug() {
+    let message = "é".repeat(30 * 1024); // 60 KiB of two-byte characters
+                                         // 100 fields of 3 messages of 150 bytes: 45 KiB, within the 64 KiB read of an error body.
+    let long = "m".repeat(150);
+    let field_errors: serde_json::Map<String, serde_json::Value> = (0..100)
+        .map(|i| (format!("field{i}"), serde_json::json!([long, long, long])))
+        .collect();
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/x"))
+        .respond_with(
+            ResponseTemplate::new(500).set_body_json(serde_json::json!({"error": message.clone()})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(path("/v1/fields"))
+        .respond_with(ResponseTemplate::new(422).set_body_json(serde_json::json!({
+            "message": "Validation error", "errors": field_errors
+        })))
+        .mount(&server)
+        .await;
+    let sleep = RecordingSleep::default();
+    let t = builder(&server, &sleep).max_retries(1).build().unwrap();
+    let logs = LogRecorder::default();
+    let guard = tracing::subscriber::set_default(logs.clone());
+    let err = t.send(ApiRequest::get("x")).await.unwrap_err();
+    drop(guard);
+    assert_eq!(
+        err.api_message(),
+        Some(message.as_str()),
+        "full message kept"
+    );
+    let display = err.to_string();
+    assert!(display.len() < 1024, "Display is {} bytes", display.len());
+    assert!(display.contains("more bytes]"), "{display}");
+    for debug in [format!("{err:?}"), format!("{err:#?}")] {
+        assert!(debug.len() < 2048, "Debug is {} bytes", debug.len());
+    }
+    for event in logs.events() {
+        assert!(event.len() < 1024, "log event of {} bytes", event.len());
+    }
+    // Many long field errors: Debug stays bounded, the accessor keeps them all.
+    let err = t.send(ApiRequest::get("fields")).await.unwrap_err();
+    assert_eq!(err.field_errors().unwrap().len(), 100);
+    let debug = format!("{err:?}");
+    assert!(debug.len() < 8 * 1024, "Debug is {} bytes", debug.len());
+    assert!(err.to_string().len() < 1024);
+}
+
+#[test]
+fn base_url_with_a_query_or_fragment_is_refused() {
+    for url in [
+        "https://api.example.com/v1?api-version=2024-06-01",
+        "https://api.example.com/v1/?key=test-key-5f2c",
+        "https://api.example.com/v1#section",
+    ] {
+        let err = Transport::builder(url).build().unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Config, "{url}");
+        assert!(!format!("{err} {err:?}").contains(KEY), "{err:?}");
+    }
+}
+
+#[test]
+fn request_path_to_another_origin_is_refused() {
+    let t = Transport::builder("https://api.example.com/v1")
+        .build()
+        .unwrap();
+    for p in ["https://evil.example/steal", "http://api.example.com/v1/x"] {
+        let err = t.url(p).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{p}");
+    }
+    assert_eq!(
+        t.url("//evil.example/x").unwrap().as_str(),
+        "https://api.example.com/v1/evil.example/x"
+    );
+}

@@ -88,18 +88,51 @@ impl ApiError {
         out
     }
 
-    /// True when the message or code says a subscription amount limit or quota is used up.
+    /// True when the body explicitly says the quota is used up: a quota code (see
+    /// [`has_quota_code`](Self::has_quota_code)) or the documented PeakPrivacy message
+    /// "Subscription amount limit has been reached" (matched on "amount limit"). A message
+    /// that merely mentions a limit or a quota ("Rate limit has been reached") does not count.
+    ///
+    /// ```
+    /// use llm_core::ApiError;
+    ///
+    /// let quota = ApiError::parse(br#"{"error":"Subscription amount limit has been reached"}"#);
+    /// assert!(quota.is_quota_exhausted());
+    /// let rate = ApiError::parse(br#"{"error":"Rate limit has been reached"}"#);
+    /// assert!(!rate.is_quota_exhausted());
+    /// ```
     pub fn is_quota_exhausted(&self) -> bool {
-        let mentions = |s: &str| {
-            let s = s.to_ascii_lowercase();
-            s.contains("limit has been reached")
-                || s.contains("quota")
-                || s.contains("amount limit")
-                || s.contains("insufficient_quota")
-        };
-        self.message.as_deref().is_some_and(mentions)
-            || self.code.as_deref().is_some_and(mentions)
-            || self.error_type.as_deref().is_some_and(mentions)
+        self.has_quota_code()
+            || self
+                .message
+                .as_deref()
+                .is_some_and(|m| m.to_ascii_lowercase().contains("amount limit"))
+    }
+
+    /// True when `code` or `type` is an explicit quota code: `insufficient_quota`,
+    /// `quota_exceeded` or `billing_hard_limit_reached` (any case).
+    ///
+    /// ```
+    /// use llm_core::ApiError;
+    ///
+    /// let e = ApiError::parse(br#"{"error":{"message":"x","code":"insufficient_quota"}}"#);
+    /// assert!(e.has_quota_code());
+    /// let e = ApiError::parse(br#"{"error":{"message":"over quota","code":"rate_limit_exceeded"}}"#);
+    /// assert!(!e.has_quota_code());
+    /// ```
+    pub fn has_quota_code(&self) -> bool {
+        const QUOTA_CODES: [&str; 3] = [
+            "insufficient_quota",
+            "quota_exceeded",
+            "billing_hard_limit_reached",
+        ];
+        [&self.code, &self.error_type].into_iter().any(|value| {
+            value.as_deref().is_some_and(|v| {
+                QUOTA_CODES
+                    .iter()
+                    .any(|code| v.trim().eq_ignore_ascii_case(code))
+            })
+        })
     }
 }
 
@@ -225,5 +258,20 @@ mod tests {
         let e = ApiError::parse(br#"{"error":{"message":"x","code":"insufficient_quota"}}"#);
         assert!(e.is_quota_exhausted());
         assert!(!ApiError::parse(br#"{"error":"Forbidden"}"#).is_quota_exhausted());
+    }
+
+    #[test]
+    fn quota_needs_an_explicit_signal() {
+        for body in [
+            &br#"{"error":"Rate limit has been reached"}"#[..],
+            br#"{"error":"You exceeded your current quota, slow down"}"#,
+            br#"{"error":{"message":"limit has been reached","type":"requests","code":"rate_limit_exceeded"}}"#,
+        ] {
+            let e = ApiError::parse(body);
+            assert!(!e.is_quota_exhausted(), "{e:?}");
+            assert!(!e.has_quota_code(), "{e:?}");
+        }
+        let e = ApiError::parse(br#"{"error":{"message":"m","type":"Quota_Exceeded"}}"#);
+        assert!(e.has_quota_code() && e.is_quota_exhausted());
     }
 }

@@ -35,8 +35,12 @@ pub enum ErrorKind {
     Authentication,
     /// HTTP 403: the key may not do this.
     PermissionDenied,
-    /// HTTP 403 (or 429) saying the subscription's amount limit or quota is used up.
-    /// Not retried: waiting does not help.
+    /// The subscription's amount limit or quota is used up. Not retried: waiting does not
+    /// help. Only explicit signals count: a 403 whose body is the documented
+    /// "Subscription amount limit has been reached" (or carries a quota code such as
+    /// `insufficient_quota`), or a 429 with such a code and no `Retry-After` hint. A 429
+    /// that merely mentions a limit, or that says when to retry, is a
+    /// [`RateLimit`](Self::RateLimit).
     QuotaExceeded,
     /// HTTP 404.
     NotFound,
@@ -54,6 +58,11 @@ pub enum ErrorKind {
     InternalServer,
     /// Any other non-success HTTP status (for example an unfollowed 3xx redirect).
     UnexpectedStatus,
+    /// Redirects could not be resolved: more than 10 same-origin redirects in a row (a
+    /// redirect loop), or a redirect the HTTP client's policy refused. No final response
+    /// arrived, so [`Error::status`](crate::Error::status) is `None`. Not retried: the
+    /// server would answer the same way again.
+    Redirect,
     /// No response: the connection could not be made, or broke before or while the body
     /// was read.
     Connection,
@@ -125,6 +134,7 @@ impl ErrorKind {
             Self::RateLimit => "rate limited",
             Self::InternalServer => "server error",
             Self::UnexpectedStatus => "unexpected status",
+            Self::Redirect => "redirect error",
             Self::Connection => "connection error",
             Self::Timeout => "timed out",
             Self::ErrorPayload => "error in a success response",

@@ -8,13 +8,29 @@ use std::error::Error as StdError;
 use std::fmt;
 use std::time::Duration;
 
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 pub use body::{ApiError, FieldErrors};
 pub use kind::ErrorKind;
 
 /// How many bytes of an error body [`Error::raw_body`] keeps.
 pub const RAW_BODY_CAP: usize = 4 * 1024;
+
+/// How many bytes of a message (ours or the server's) `Display` and `Debug` show; the rest
+/// is replaced by a `…[N more bytes]` marker. [`Error::api_message`] keeps all of it.
+const SHOWN_MESSAGE_CAP: usize = 512;
+
+/// How many bytes of a field name or field message, and how many fields and messages per
+/// field, `Debug` shows of [`Error::field_errors`].
+const SHOWN_FIELD_TEXT_CAP: usize = 128;
+const SHOWN_FIELDS: usize = 8;
+const SHOWN_FIELD_MESSAGES: usize = 3;
+
+/// How many bytes of a source error's text are kept (a decode error quotes the body).
+const SOURCE_TEXT_CAP: usize = 1024;
+
+/// What replaces a credential found in a message or header value.
+const REDACTED: &str = "[REDACTED]";
 
 type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 
@@ -83,13 +99,31 @@ impl Error {
     }
 
     /// An error of `kind` caused by `source` (kept in the `source()` chain).
+    ///
+    /// A source whose text is longer than 1 KiB (a decode error quoting a whole body) is
+    /// kept as its first 1 KiB of text instead, so no rendering of the chain grows with
+    /// what a server sent.
+    ///
+    /// ```
+    /// use llm_core::{Error, ErrorKind};
+    /// let io = std::io::Error::other("reset by peer");
+    /// let err = Error::with_source(ErrorKind::Connection, "could not connect", io);
+    /// assert_eq!(std::error::Error::source(&err).unwrap().to_string(), "reset by peer");
+    /// ```
     pub fn with_source(
         kind: ErrorKind,
         message: impl Into<String>,
         source: impl Into<BoxError>,
     ) -> Self {
         let mut err = Self::with_message(kind, message);
-        err.inner.source = Some(source.into());
+        let source = source.into();
+        let text = source.to_string();
+        let (kept, more) = cut(&text, SOURCE_TEXT_CAP);
+        err.inner.source = Some(if more > 0 {
+            Box::new(TextSource(format!("{kept}…[{more} more bytes]")))
+        } else {
+            source
+        });
         err
     }
 
@@ -115,47 +149,73 @@ impl Error {
 
     /// Builds the error for a non-success HTTP response from its status, headers and body.
     ///
-    /// The body is parsed for a message, type, code and field errors; its first
-    /// [`RAW_BODY_CAP`] bytes are kept as text. A 403 (or 429) whose body says a quota or
-    /// subscription limit was reached becomes [`ErrorKind::QuotaExceeded`].
+    /// The status decides the kind ([`ErrorKind::from_status`]); the body is parsed for a
+    /// message, type, code and field errors, and its first [`RAW_BODY_CAP`] bytes are kept
+    /// as text. [`ErrorKind::QuotaExceeded`] needs an explicit signal: a 403 whose body
+    /// says the subscription amount limit was reached or carries a quota code, or a 429
+    /// with a quota code (such as `insufficient_quota`, see [`ApiError::has_quota_code`])
+    /// and no `Retry-After`/`retry-after-ms` hint. Any other 429 is a
+    /// [`ErrorKind::RateLimit`], retried after the server's hint.
     ///
     /// ```
     /// use llm_core::{Error, ErrorKind};
-    /// use reqwest::header::HeaderMap;
+    /// use reqwest::header::{HeaderMap, HeaderValue};
     ///
     /// let body = br#"{"error":"Subscription amount limit has been reached"}"#;
     /// let err = Error::from_response(403, HeaderMap::new(), body);
     /// assert_eq!(err.kind(), ErrorKind::QuotaExceeded);
     /// assert_eq!(err.status(), Some(403));
     /// assert_eq!(err.api_message(), Some("Subscription amount limit has been reached"));
+    ///
+    /// let mut headers = HeaderMap::new();
+    /// headers.insert("retry-after", HeaderValue::from_static("1"));
+    /// let err = Error::from_response(429, headers, br#"{"error":"Rate limit has been reached"}"#);
+    /// assert_eq!(err.kind(), ErrorKind::RateLimit);
+    /// assert!(err.is_retryable());
     /// ```
     pub fn from_response(status: u16, headers: HeaderMap, body: &[u8]) -> Self {
         let api = ApiError::parse(body);
-        let mut kind = ErrorKind::from_status(status);
-        if matches!(status, 403 | 429) && api.is_quota_exhausted() {
-            kind = ErrorKind::QuotaExceeded;
-        }
+        let retry_after = crate::retry::hints::retry_after(&headers, std::time::SystemTime::now());
+        let kind = match status {
+            403 if api.is_quota_exhausted() => ErrorKind::QuotaExceeded,
+            429 if api.has_quota_code() && retry_after.is_none() => ErrorKind::QuotaExceeded,
+            _ => ErrorKind::from_status(status),
+        };
         let mut err = Self::new(kind);
         err.inner.status = Some(status);
-        err.inner.retry_after =
-            crate::retry::hints::retry_after(&headers, std::time::SystemTime::now());
+        err.inner.retry_after = retry_after;
         err.inner.raw_body = Some(capped_text(body));
         err.inner.api = Some(api);
         err.inner.headers = Some(headers);
         err
     }
 
+    /// Records why the body of an error response was not read to its end (it stalled past
+    /// the read bound, or the connection broke), as this error's source. The status and
+    /// kind stay what the status said.
+    pub(crate) fn set_body_problem(&mut self, problem: impl Into<BoxError>) {
+        if self.inner.source.is_none() {
+            self.inner.source = Some(problem.into());
+        }
+    }
+
     /// Replaces every occurrence of `secret` in the parsed server message, type, code and
-    /// field errors (and our own message) with `[REDACTED]`: a server may echo the request's
-    /// credential back, and `Display`/`Debug` show these fields. `raw_body` stays the
-    /// server's own text.
+    /// field errors, our own message, the source's text and every response header value
+    /// with `[REDACTED]`: a server may echo the request's credential back (in its body or
+    /// in a header such as `x-request-id`), and `Display`, `Debug`, [`request_id`] and the
+    /// debug log show these. `raw_body` stays the server's own text.
+    ///
+    /// [`request_id`]: Self::request_id
     pub(crate) fn redact(&mut self, secret: &str) {
         if secret.is_empty() {
             return;
         }
+        if let Some(headers) = &mut self.inner.headers {
+            redact_headers(headers, secret);
+        }
         let scrub = |text: &mut String| {
             if text.contains(secret) {
-                *text = text.replace(secret, "[REDACTED]");
+                *text = text.replace(secret, REDACTED);
             }
         };
         if let Some(context) = &mut self.inner.context {
@@ -165,8 +225,8 @@ impl Error {
             // E.g. serde's "invalid type: string \"<body text>\"" on a 200 of the wrong shape.
             let shown = format!("{source} {source:?}");
             if shown.contains(secret) {
-                let text = source.to_string().replace(secret, "[REDACTED]");
-                self.inner.source = Some(Box::new(RedactedSource(text)));
+                let text = source.to_string().replace(secret, REDACTED);
+                self.inner.source = Some(Box::new(TextSource(text)));
             }
         }
         if let Some(api) = &mut self.inner.api {
@@ -187,8 +247,23 @@ impl Error {
         self.inner.retry_after = hint;
     }
 
-    /// Classifies a `reqwest` error (connect, timeout, body read) keeping it as the source.
+    /// Classifies a `reqwest` error (redirect, connect, timeout, body read) keeping it as the
+    /// source.
     pub(crate) fn from_reqwest(err: reqwest::Error) -> Self {
+        // A redirect chain our policy gave up on (a loop) or a redirect the client refused:
+        // one typed error, not a broken connection, and not retried (see `is_retryable`).
+        let too_many = has_in_chain::<crate::transport::TooManyRedirects>(&err);
+        if too_many || err.is_redirect() {
+            let message = if too_many {
+                format!(
+                    "more than {} redirects in a row (a redirect loop)",
+                    crate::transport::MAX_REDIRECTS
+                )
+            } else {
+                "a redirect could not be followed".to_owned()
+            };
+            return Self::with_source(ErrorKind::Redirect, message, err.without_url());
+        }
         // `reqwest` reports a response body that breaks mid-read (reset, EOF before
         // `Content-Length`) as a *decode* error; this crate never lets `reqwest` decode
         // JSON, so for us it is a broken connection (retryable), not a bad body.
@@ -240,7 +315,8 @@ impl Error {
         self.inner.status
     }
 
-    /// The response headers of a failed HTTP response.
+    /// The response headers of a failed HTTP response. Errors from the transport have the
+    /// client's credential replaced by `[REDACTED]` in every value (a server may echo it).
     pub fn headers(&self) -> Option<&HeaderMap> {
         self.inner.headers.as_ref()
     }
@@ -250,7 +326,19 @@ impl Error {
         self.inner.api.as_ref()
     }
 
-    /// The provider's error message (`error`, `message`, `error.message` or `detail`).
+    /// The provider's error message (`error`, `message`, `error.message` or `detail`), in
+    /// full: `Display` and `Debug` show only its first 512 bytes.
+    ///
+    /// ```
+    /// use llm_core::Error;
+    /// use reqwest::header::HeaderMap;
+    ///
+    /// let long = "x".repeat(60 * 1024);
+    /// let body = serde_json::json!({ "error": long }).to_string();
+    /// let err = Error::from_response(500, HeaderMap::new(), body.as_bytes());
+    /// assert_eq!(err.api_message().map(str::len), Some(60 * 1024));
+    /// assert!(err.to_string().len() < 1024);
+    /// ```
     pub fn api_message(&self) -> Option<&str> {
         self.inner.api.as_ref()?.message.as_deref()
     }
@@ -335,21 +423,99 @@ impl Error {
     }
 }
 
-/// A source error whose text contained the credential, kept as redacted text.
+/// A source error kept as text: its original text contained the credential (now
+/// redacted) or was longer than [`SOURCE_TEXT_CAP`] (now capped).
 #[derive(Debug)]
-struct RedactedSource(String);
+struct TextSource(String);
 
-impl fmt::Display for RedactedSource {
+impl fmt::Display for TextSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
 }
 
-impl StdError for RedactedSource {}
+impl StdError for TextSource {}
+
+/// Why the body of an error response was not read to its end.
+#[derive(Debug)]
+pub(crate) struct BodyProblem(pub(crate) String);
+
+impl fmt::Display for BodyProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl StdError for BodyProblem {}
+
+/// True when `T` is somewhere in `err`'s source chain (or is `err` itself).
+fn has_in_chain<T: StdError + 'static>(err: &(dyn StdError + 'static)) -> bool {
+    let mut current = Some(err);
+    while let Some(e) = current {
+        if e.is::<T>() {
+            return true;
+        }
+        current = e.source();
+    }
+    false
+}
+
+/// Replaces `secret` by `[REDACTED]` in every value of `headers`, and drops any header
+/// whose name contains it: a server may echo the credential in `x-request-id` or similar,
+/// and headers reach `Debug` output, [`Error::request_id`] and logs.
+///
+/// Works on bytes, so values that are not UTF-8 are scrubbed too; a value's sensitive
+/// flag is kept.
+pub(crate) fn redact_headers(headers: &mut HeaderMap, secret: &str) {
+    if secret.is_empty() {
+        return;
+    }
+    let needle = secret.as_bytes();
+    let lower = secret.to_ascii_lowercase();
+    let tainted = |name: &HeaderName, value: &HeaderValue| {
+        name.as_str().contains(lower.as_str())
+            || memchr::memmem::find(value.as_bytes(), needle).is_some()
+    };
+    if !headers.iter().any(|(name, value)| tainted(name, value)) {
+        return;
+    }
+    let mut current: Option<HeaderName> = None;
+    for (name, value) in std::mem::take(headers) {
+        // `into_iter` names a header once and yields its further values with `None`.
+        if name.is_some() {
+            current = name;
+        }
+        let Some(name) = &current else { continue };
+        if name.as_str().contains(lower.as_str()) {
+            continue;
+        }
+        let value = if memchr::memmem::find(value.as_bytes(), needle).is_some() {
+            let mut scrubbed = Vec::with_capacity(value.as_bytes().len());
+            let mut rest = value.as_bytes();
+            while let Some(at) = memchr::memmem::find(rest, needle) {
+                scrubbed.extend_from_slice(rest.get(..at).unwrap_or_default());
+                scrubbed.extend_from_slice(REDACTED.as_bytes());
+                rest = rest
+                    .get(at.saturating_add(needle.len())..)
+                    .unwrap_or_default();
+            }
+            scrubbed.extend_from_slice(rest);
+            // Cannot fail (valid bytes with printable ASCII put in); dropping is the safe side.
+            let Ok(mut new) = HeaderValue::from_bytes(&scrubbed) else {
+                continue;
+            };
+            new.set_sensitive(value.is_sensitive());
+            new
+        } else {
+            value
+        };
+        headers.append(name.clone(), value);
+    }
+}
 
 /// Lossy UTF-8 of at most [`RAW_BODY_CAP`] bytes, cut on a character boundary.
 fn capped_text(body: &[u8]) -> String {
-    let slice = &body[..body.len().min(RAW_BODY_CAP)];
+    let slice = body.get(..RAW_BODY_CAP).unwrap_or(body);
     let mut text = String::from_utf8_lossy(slice).into_owned();
     if body.len() > RAW_BODY_CAP {
         // A character split by the cut shows as U+FFFD; mark the truncation.
@@ -358,6 +524,112 @@ fn capped_text(body: &[u8]) -> String {
     text
 }
 
+/// `text` cut to at most `cap` bytes on a character boundary, and how many bytes were cut.
+fn cut(text: &str, cap: usize) -> (&str, usize) {
+    if text.len() <= cap {
+        return (text, 0);
+    }
+    let mut end = cap;
+    while !text.is_char_boundary(end) {
+        end = end.saturating_sub(1);
+    }
+    let kept = text.get(..end).unwrap_or_default();
+    (kept, text.len().saturating_sub(kept.len()))
+}
+
+/// Shows at most [`SHOWN_MESSAGE_CAP`] bytes of a text, then how much was left out.
+struct Capped<'a>(&'a str);
+
+impl fmt::Display for Capped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (kept, more) = cut(self.0, SHOWN_MESSAGE_CAP);
+        f.write_str(kept)?;
+        if more > 0 {
+            write!(f, "…[{more} more bytes]")?;
+        }
+        Ok(())
+    }
+}
+
+/// A quoted text for `Debug`, cut at `cap` bytes.
+struct QuotedCapped<'a>(&'a str, usize);
+
+impl fmt::Debug for QuotedCapped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (kept, more) = cut(self.0, self.1);
+        write!(f, "{kept:?}")?;
+        if more > 0 {
+            write!(f, "…[{more} more bytes]")?;
+        }
+        Ok(())
+    }
+}
+
+/// Text written as is (for `Debug` fields rendered ahead of time).
+struct Verbatim<'a>(&'a str);
+
+impl fmt::Debug for Verbatim<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+/// [`ApiError`] for `Debug`, every text capped and the field errors bounded.
+struct ApiErrorDebug<'a>(&'a ApiError);
+
+impl fmt::Debug for ApiErrorDebug<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fn text(t: &Option<String>) -> Option<QuotedCapped<'_>> {
+            t.as_deref().map(|t| QuotedCapped(t, SHOWN_MESSAGE_CAP))
+        }
+        let api = self.0;
+        f.debug_struct("ApiError")
+            .field("message", &text(&api.message))
+            .field("error_type", &text(&api.error_type))
+            .field("code", &text(&api.code))
+            .field("field_errors", &FieldErrorsDebug(&api.field_errors))
+            .finish()
+    }
+}
+
+/// At most [`SHOWN_FIELDS`] fields with [`SHOWN_FIELD_MESSAGES`] messages each.
+struct FieldErrorsDebug<'a>(&'a FieldErrors);
+
+impl fmt::Debug for FieldErrorsDebug<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut map = f.debug_map();
+        for (field, messages) in self.0.iter().take(SHOWN_FIELDS) {
+            map.entry(
+                &QuotedCapped(field, SHOWN_FIELD_TEXT_CAP),
+                &MessagesDebug(messages),
+            );
+        }
+        let more = self.0.len().saturating_sub(SHOWN_FIELDS);
+        if more > 0 {
+            map.entry(&Verbatim("…"), &format_args!("{more} more fields"));
+        }
+        map.finish()
+    }
+}
+
+struct MessagesDebug<'a>(&'a [String]);
+
+impl fmt::Debug for MessagesDebug<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut list = f.debug_list();
+        for message in self.0.iter().take(SHOWN_FIELD_MESSAGES) {
+            list.entry(&QuotedCapped(message, SHOWN_FIELD_TEXT_CAP));
+        }
+        let more = self.0.len().saturating_sub(SHOWN_FIELD_MESSAGES);
+        if more > 0 {
+            list.entry(&format_args!("…{more} more"));
+        }
+        list.finish()
+    }
+}
+
+/// `Display`: the kind, the status, then our message or else the server's, each cut to
+/// 512 bytes (the full server message stays in [`Error::api_message`]).
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.kind().as_str())?;
@@ -365,35 +637,49 @@ impl fmt::Display for Error {
             write!(f, " (HTTP {status})")?;
         }
         if let Some(context) = &self.inner.context {
-            write!(f, ": {context}")?;
+            write!(f, ": {}", Capped(context))?;
         } else if let Some(message) = self.api_message() {
-            write!(f, ": {message}")?;
+            write!(f, ": {}", Capped(message))?;
         }
         Ok(())
     }
 }
 
+/// `Debug`: kind, status, messages (cut to 512 bytes), a bounded view of the parsed body,
+/// the retry hint, the request id and the source (its rendering cut to 1 KiB). Never the
+/// raw body or the other headers.
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let alternate = f.alternate();
         let mut d = f.debug_struct("Error");
         d.field("kind", &self.inner.kind);
         if let Some(status) = self.inner.status {
             d.field("status", &status);
         }
         if let Some(context) = &self.inner.context {
-            d.field("message", context);
+            d.field("message", &QuotedCapped(context, SHOWN_MESSAGE_CAP));
         }
         if let Some(api) = &self.inner.api {
-            d.field("api", api);
+            d.field("api", &ApiErrorDebug(api));
         }
         if let Some(retry_after) = self.inner.retry_after {
             d.field("retry_after", &retry_after);
         }
         if let Some(id) = self.request_id() {
-            d.field("request_id", &id);
+            d.field("request_id", &QuotedCapped(id, SHOWN_FIELD_TEXT_CAP));
         }
         if let Some(source) = &self.inner.source {
-            d.field("source", source);
+            let shown = if alternate {
+                format!("{source:#?}")
+            } else {
+                format!("{source:?}")
+            };
+            let (kept, more) = cut(&shown, SOURCE_TEXT_CAP);
+            if more > 0 {
+                d.field("source", &format_args!("{kept}…[{more} more bytes]"));
+            } else {
+                d.field("source", &Verbatim(kept));
+            }
         }
         if let Some(partial) = &self.inner.partial {
             d.field("partial", partial);
@@ -465,6 +751,79 @@ mod tests {
         let err = Error::from_response(429, HeaderMap::new(), body);
         assert_eq!(err.kind(), ErrorKind::QuotaExceeded);
         assert!(!err.is_retryable());
+    }
+
+    #[test]
+    fn a_429_that_says_when_to_retry_is_a_rate_limit() {
+        let retry_in = |v: &'static str| {
+            let mut h = HeaderMap::new();
+            h.insert("retry-after", HeaderValue::from_static(v));
+            h
+        };
+        for body in [
+            &br#"{"error":"Rate limit has been reached"}"#[..],
+            br#"{"error":"quota of requests per minute used"}"#,
+            br#"{"error":{"message":"x","code":"insufficient_quota"}}"#,
+        ] {
+            let err = Error::from_response(429, retry_in("1"), body);
+            assert_eq!(err.kind(), ErrorKind::RateLimit);
+            assert!(err.is_retryable());
+        }
+        // Without a hint, a mention is still a rate limit; a quota code is quota.
+        let err = Error::from_response(
+            429,
+            HeaderMap::new(),
+            br#"{"error":"limit has been reached"}"#,
+        );
+        assert_eq!(err.kind(), ErrorKind::RateLimit);
+    }
+
+    #[test]
+    fn redaction_reaches_header_values_and_names() {
+        let mut h = HeaderMap::new();
+        h.insert("x-request-id", HeaderValue::from_static("req-k-123"));
+        h.append("x-echo", HeaderValue::from_static("a k-123 b k-123"));
+        h.append("x-echo", HeaderValue::from_static("clean"));
+        h.insert("x-k-123", HeaderValue::from_static("1"));
+        h.insert(
+            "x-binary",
+            HeaderValue::from_bytes(b"\xffk-123\xfe").unwrap(),
+        );
+        let mut err = Error::from_response(500, h, b"{}");
+        err.redact("k-123");
+        assert_eq!(err.request_id(), Some("req-[REDACTED]"));
+        let h = err.headers().unwrap();
+        let echoes: Vec<_> = h.get_all("x-echo").iter().collect();
+        assert_eq!(echoes, ["a [REDACTED] b [REDACTED]", "clean"]);
+        assert!(h.get("x-k-123").is_none());
+        assert_eq!(h["x-binary"].as_bytes(), b"\xff[REDACTED]\xfe");
+        assert!(!format!("{err:?}").contains("k-123"));
+        // An empty secret changes nothing.
+        err.redact("");
+        assert_eq!(err.headers().unwrap().len(), 4);
+    }
+
+    #[test]
+    fn display_and_debug_are_capped_on_a_character_boundary() {
+        let message = "ü".repeat(10_000);
+        let body = serde_json::json!({"error": message}).to_string();
+        let err = Error::from_response(400, HeaderMap::new(), body.as_bytes());
+        let shown = err.to_string();
+        assert!(shown.len() < SHOWN_MESSAGE_CAP + 64, "{}", shown.len());
+        assert!(shown.ends_with("more bytes]"), "{shown}");
+        assert!(format!("{err:?}").len() < 2 * SHOWN_MESSAGE_CAP + 256);
+        assert_eq!(err.api_message(), Some(message.as_str()));
+        let ours = Error::with_message(ErrorKind::Stream, "x".repeat(5000));
+        assert!(ours.to_string().len() < SHOWN_MESSAGE_CAP + 64);
+    }
+
+    #[test]
+    fn a_long_source_is_kept_as_capped_text() {
+        let long = std::io::Error::other("y".repeat(50_000));
+        let err = Error::with_source(ErrorKind::Decode, "bad body", long);
+        let source = err.source().unwrap().to_string();
+        assert!(source.len() < SOURCE_TEXT_CAP + 64, "{}", source.len());
+        assert!(format!("{err:?}").len() < SOURCE_TEXT_CAP + 256);
     }
 
     #[test]

@@ -77,7 +77,8 @@ impl Backoff {
         } else {
             0.0
         };
-        Duration::from_secs_f64(capped * (1.0 - self.jitter * sample))
+        // `try_`: a `max` near `Duration::MAX` does not survive the trip through `f64`.
+        Duration::try_from_secs_f64(capped * (1.0 - self.jitter * sample)).unwrap_or(self.max)
     }
 }
 
@@ -100,5 +101,12 @@ mod tests {
         assert_eq!(b.delay(2, 0.5), Duration::from_millis(1750));
         assert_eq!(b.delay(u32::MAX, 0.0), Duration::from_secs(8));
         assert_eq!(b.delay(0, f64::NAN), Duration::from_millis(500));
+    }
+
+    #[test]
+    fn huge_settings_do_not_panic() {
+        let b = Backoff::new(Duration::MAX, Duration::MAX).with_jitter(0.0);
+        assert_eq!(b.delay(u32::MAX, 0.0), Duration::MAX);
+        assert_eq!(b.delay(0, 0.0), Duration::MAX);
     }
 }

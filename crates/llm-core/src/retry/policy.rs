@@ -113,7 +113,9 @@ impl RetryPolicy {
     /// ```
     /// use llm_core::retry::RetryPolicy;
     /// let policy = RetryPolicy::default().on_retry(|event| {
-    ///     eprintln!("retry after attempt {} in {:?}: {}", event.attempt, event.delay, event.error);
+    ///     // The kind and status, not the error's text: that quotes the server's message.
+    ///     let (kind, status) = (event.error.kind(), event.error.status());
+    ///     eprintln!("retry after attempt {} in {:?}: {kind} {status:?}", event.attempt, event.delay);
     /// });
     /// # let _ = policy;
     /// ```
@@ -159,7 +161,7 @@ impl RetryPolicy {
         match error.retry_after() {
             Some(hint) if hint > self.max_retry_after => RetryDecision::Stop,
             Some(hint) => RetryDecision::Retry(hint),
-            None => RetryDecision::Retry(self.backoff.delay(attempt - 1, sample)),
+            None => RetryDecision::Retry(self.backoff.delay(attempt.saturating_sub(1), sample)),
         }
     }
 
@@ -205,6 +207,20 @@ mod tests {
         assert_eq!(
             p.decide(1, &status(503, &[("x-should-retry", "false")]), 0.0),
             RetryDecision::Stop
+        );
+    }
+
+    #[test]
+    fn attempt_zero_and_huge_counts_do_not_panic() {
+        let p = RetryPolicy::default().with_max_retries(u32::MAX);
+        let e = status(500, &[]);
+        assert_eq!(
+            p.decide(0, &e, 0.0),
+            RetryDecision::Retry(Duration::from_millis(500))
+        );
+        assert_eq!(
+            p.decide(u32::MAX, &e, 0.0),
+            RetryDecision::Retry(Duration::from_secs(8))
         );
     }
 

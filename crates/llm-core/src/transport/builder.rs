@@ -96,7 +96,16 @@ impl TransportBuilder {
         }
     }
 
-    /// Replaces the base URL (with or without a trailing `/`).
+    /// Replaces the base URL (with or without a trailing `/`). It may not carry a query or
+    /// a fragment: [`build`](Self::build) refuses one with [`ErrorKind::Config`] rather
+    /// than drop it, since request paths are joined to the base URL's path only. Pass such
+    /// parameters per request, or as a [`default_header`](Self::default_header).
+    ///
+    /// ```
+    /// use llm_core::{ErrorKind, Transport};
+    /// let err = Transport::builder("https://a.example/v1?api-version=2").build().unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::Config);
+    /// ```
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();
         self
@@ -205,8 +214,9 @@ impl TransportBuilder {
     /// Builds the transport.
     ///
     /// # Errors
-    /// [`ErrorKind::Config`] for an invalid base URL, header or user agent, or when the
-    /// HTTP client cannot be built (TLS set-up).
+    /// [`ErrorKind::Config`] for an invalid base URL (not http(s), or with a query or
+    /// fragment), header or user agent, or when the HTTP client cannot be built (TLS
+    /// set-up).
     pub fn build(self) -> Result<Transport> {
         let base_url = parse_base_url(&self.base_url)?;
         let mut headers = HeaderMap::new();
@@ -263,8 +273,11 @@ impl TransportBuilder {
 }
 
 /// Parses `url` and makes its path end in `/`, so joining `ai/models` keeps every segment.
+/// A query or fragment is refused: joining a request path would silently drop it (an empty
+/// `?` or `#` is removed).
 ///
-/// Error messages never quote the URL: it may carry credentials (`https://user:key@host`).
+/// Error messages never quote the URL: it may carry credentials (`https://user:key@host`,
+/// `?key=...`).
 fn parse_base_url(url: &str) -> Result<url::Url> {
     let mut parsed = url::Url::parse(url.trim()).map_err(|e| {
         Error::with_source(
@@ -282,6 +295,24 @@ fn parse_base_url(url: &str) -> Result<url::Url> {
             ),
         ));
     }
+    let refused = if parsed.query().is_some_and(|q| !q.is_empty()) {
+        Some("query (`?...`)")
+    } else if parsed.fragment().is_some_and(|f| !f.is_empty()) {
+        Some("fragment (`#...`)")
+    } else {
+        None
+    };
+    if let Some(part) = refused {
+        return Err(Error::with_message(
+            ErrorKind::Config,
+            format!(
+                "the base URL must not have a {part}: it would be dropped from every request; \
+                 pass such parameters per request or as a default header"
+            ),
+        ));
+    }
+    parsed.set_query(None);
+    parsed.set_fragment(None);
     if !parsed.path().ends_with('/') {
         let path = format!("{}/", parsed.path());
         parsed.set_path(&path);
@@ -321,11 +352,36 @@ mod tests {
     }
 
     #[test]
+    fn query_or_fragment_is_refused_not_dropped() {
+        for url in [
+            "https://a.b/v1?api-version=2024-01",
+            "https://a.b/v1/?key=pw-123",
+            "https://a.b/v1#frag",
+        ] {
+            let err = parse_base_url(url).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::Config, "{url}");
+            assert!(!err.to_string().contains("pw-123"), "{err}");
+        }
+        // An empty `?` or `#` carries nothing: it is removed.
+        for url in ["https://a.b/v1?", "https://a.b/v1#"] {
+            assert_eq!(parse_base_url(url).unwrap().as_str(), "https://a.b/v1/");
+        }
+    }
+
+    #[test]
     fn url_passwords_stay_out_of_errors_and_debug() {
         let err = parse_base_url("ftp://user:pw-123@a.b/").unwrap_err();
         assert!(!err.to_string().contains("pw-123"));
         let b = Transport::builder("https://user:pw-123@a.b/v1");
         assert!(!format!("{b:?}").contains("pw-123"));
+        assert!(!format!("{:?}", b.build().unwrap()).contains("pw-123"));
+    }
+
+    #[test]
+    fn url_user_names_stay_out_of_debug() {
+        // A key given as the user name.
+        let b = Transport::builder("https://pw-123@a.b/v1");
+        assert!(!format!("{b:?}").contains("pw-123"), "{b:?}");
         assert!(!format!("{:?}", b.build().unwrap()).contains("pw-123"));
     }
 

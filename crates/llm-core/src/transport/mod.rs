@@ -22,6 +22,7 @@ pub use builder::{
 };
 pub use idle::IdleTimeout;
 pub use redirect::same_origin_redirects;
+pub(crate) use redirect::{TooManyRedirects, MAX_REDIRECTS};
 pub use request::ApiRequest;
 pub use response::{BodyKind, ByteStream, Events, Replay, StreamLimits, StreamResponse};
 
@@ -31,8 +32,23 @@ use crate::{Error, ErrorKind, Result, SecretString};
 /// How much of an error body is read to parse it.
 const ERROR_BODY_READ_CAP: usize = 64 * 1024;
 
+/// The longest wait for the body of an error response once its head arrived (less when
+/// the attempt has less time left). The status already decides the kind and whether to
+/// retry; the body only adds the server's message, and a body that stalls must not turn
+/// a 401 into a retried timeout. 2 s is ample for the few KiB an error body is; a slower
+/// one keeps what arrived.
+const ERROR_BODY_TIMEOUT: Duration = Duration::from_secs(2);
+
 /// A cheap-to-clone handle to one pooled HTTP client with its base URL, credential,
 /// default headers, timeouts and retry policy. Create it once and clone it freely.
+///
+/// A non-2xx response becomes an [`Error`] built from its status, headers and the first
+/// 64 KiB of its body, read for at most 2 s (bounded by the attempt's time left): a body
+/// that stalls or breaks keeps the status, kind and retry rule the status gives. The
+/// client's credential is replaced by `[REDACTED]` in every response header value it
+/// hands back or logs ([`RawResponse::headers`], [`StreamResponse::headers`],
+/// [`Error::headers`]). Debug log events carry method, path, status, kind, request id,
+/// attempt and delay, never a body.
 ///
 /// ```no_run
 /// use llm_core::{ApiRequest, SecretString, Transport};
@@ -102,15 +118,20 @@ impl fmt::Debug for Transport {
     }
 }
 
-/// `url` for `Debug` output, its password (if any) replaced: a user may put a key there.
+/// `url` for `Debug` output, its user name and password (if any) replaced: a user may put
+/// a key in either (`https://KEY@host/`, `https://user:KEY@host/`).
 fn redacted_url(url: &str) -> String {
     match url::Url::parse(url) {
-        Ok(mut parsed) if parsed.password().is_some() => {
-            // Cannot fail: the URL has a host, since it has a password.
-            let _ = parsed.set_password(Some("[REDACTED]"));
+        Ok(mut parsed) => {
+            // These cannot fail on a URL that has user info (it has a host then).
+            if parsed.password().is_some() {
+                let _ = parsed.set_password(Some("[REDACTED]"));
+            }
+            if !parsed.username().is_empty() {
+                let _ = parsed.set_username("[REDACTED]");
+            }
             parsed.to_string()
         }
-        Ok(parsed) => parsed.to_string(),
         Err(_) => "<not a valid URL>".to_owned(),
     }
 }
@@ -145,17 +166,27 @@ impl Transport {
     /// Joins `path` to the base URL (a leading `/` on `path` is ignored).
     ///
     /// # Errors
-    /// [`ErrorKind::InvalidRequest`] when the path does not form a valid URL.
+    /// [`ErrorKind::InvalidRequest`] when the path does not form a valid URL, or when it is
+    /// an absolute URL of another origin (the credential is only ever sent to the base
+    /// URL's origin).
     ///
     /// ```
     /// let t = llm_core::Transport::builder("http://localhost:1/v1").build().unwrap();
     /// assert_eq!(t.url("/ai/ping").unwrap().as_str(), "http://localhost:1/v1/ai/ping");
+    /// assert!(t.url("https://elsewhere.example/steal").is_err());
     /// ```
     pub fn url(&self, path: &str) -> Result<url::Url> {
-        self.inner
-            .base_url
-            .join(path.trim_start_matches('/'))
-            .map_err(|e| Error::with_source(ErrorKind::InvalidRequest, "invalid request path", e))
+        let base = &self.inner.base_url;
+        let url = base.join(path.trim_start_matches('/')).map_err(|e| {
+            Error::with_source(ErrorKind::InvalidRequest, "invalid request path", e)
+        })?;
+        if url.origin() != base.origin() {
+            return Err(Error::with_message(
+                ErrorKind::InvalidRequest,
+                "the request path leads to another origin than the base URL",
+            ));
+        }
+        Ok(url)
     }
 
     /// Sends `request` with retries and decodes the JSON body of the 2xx response.
@@ -182,34 +213,51 @@ impl Transport {
     /// # Ok::<(), Error>(())
     /// ```
     pub fn redact(&self, mut err: Error) -> Error {
-        if let Some(secret) = self.inner.auth.as_ref().and_then(|a| a.value.to_str().ok()) {
+        if let Some(secret) = self.secret() {
             err.redact(secret);
         }
         err
     }
 
-    /// Sends `request` with retries and returns the 2xx response with its whole body.
+    /// Sends `request` with retries and returns the 2xx response with its whole body
+    /// (headers with the credential redacted).
     ///
     /// # Errors
     /// Any [`Error`] of the final attempt.
     pub async fn send(&self, request: ApiRequest) -> Result<RawResponse> {
         let cap = self.inner.max_response_size;
         let deadline = self.deadline(&request.options);
-        self.with_retries(&request, deadline, |mut response| async move {
-            let status = response.status().as_u16();
-            let body = response::read_capped(&mut response, cap).await?;
-            Ok(RawResponse {
-                status,
-                headers: std::mem::take(response.headers_mut()),
-                body,
+        let mut raw = self
+            .with_retries(&request, deadline, |mut response| async move {
+                let status = response.status().as_u16();
+                let body = response::read_capped(&mut response, cap).await?;
+                Ok(RawResponse {
+                    status,
+                    headers: std::mem::take(response.headers_mut()),
+                    body,
+                })
             })
-        })
-        .await
+            .await?;
+        self.redact_headers(&mut raw.headers);
+        Ok(raw)
+    }
+
+    /// Replaces this client's credential in every header value (see [`Error::headers`]).
+    fn redact_headers(&self, headers: &mut HeaderMap) {
+        if let Some(secret) = self.secret() {
+            crate::error::redact_headers(headers, secret);
+        }
+    }
+
+    /// The credential as sent, if it is text.
+    fn secret(&self) -> Option<&str> {
+        self.inner.auth.as_ref().and_then(|a| a.value.to_str().ok())
     }
 
     /// Sends a streaming `request` with retries until the response headers arrive, and
-    /// returns the response with its body unread. Once the body is being read, nothing is
-    /// retried: the caller may already have seen part of the answer.
+    /// returns the response with its body unread (headers with the credential redacted).
+    /// Once the body is being read, nothing is retried: the caller may already have seen
+    /// part of the answer.
     ///
     /// # Errors
     /// Any [`Error`] of the final attempt.
@@ -224,7 +272,8 @@ impl Transport {
         let deadline = self.deadline(&request.options);
         self.with_retries(&request, deadline, |response| async move {
             let status = response.status().as_u16();
-            let headers = response.headers().clone();
+            let mut headers = response.headers().clone();
+            self.redact_headers(&mut headers);
             // A body read whole (an answer that is not an event stream) must also arrive
             // within the attempt timeout, counted from the headers.
             let read_deadline = match (Instant::now().checked_add(timeout), deadline) {
@@ -275,27 +324,20 @@ impl Transport {
         let timeout = request.options.get_timeout().unwrap_or(inner.timeout);
         let mut attempt = 0u32;
         loop {
-            attempt += 1;
+            attempt = attempt.saturating_add(1);
             let attempt_timeout = match deadline {
                 Some(d) => timeout.min(d.saturating_duration_since(Instant::now())),
                 None => timeout,
             };
             let started = Instant::now();
-            let outcome = tokio::time::timeout(attempt_timeout, async {
-                let response = self.attempt(request, &url, &extra_headers).await?;
-                finish(response).await
-            })
-            .await
-            .unwrap_or_else(|_| {
-                Err(Error::timeout(format!(
-                    "no complete response within {attempt_timeout:?}"
-                )))
-            });
+            let outcome = self
+                .attempt(request, &url, &extra_headers, attempt_timeout, &finish)
+                .await;
             let error = match outcome {
                 Ok(value) => {
                     tracing::debug!(
                         method = %request.method, path = %request.path, attempt,
-                        elapsed_ms = started.elapsed().as_millis() as u64, "request succeeded"
+                        elapsed_ms = millis(started.elapsed()), "request succeeded"
                     );
                     return Ok(value);
                 }
@@ -309,16 +351,21 @@ impl Transport {
                 // A delay too large to add to now is past any deadline.
                 if Instant::now()
                     .checked_add(delay)
-                    .is_none_or(|end| end >= deadline)
+                    .is_none_or(|wake| wake >= deadline)
                 {
-                    tracing::debug!(attempt, "not retrying: the total deadline would pass");
+                    tracing::debug!(
+                        method = %request.method, path = %request.path, attempt,
+                        status = error.status(), kind = %error.kind(),
+                        "not retrying: the total deadline would pass"
+                    );
                     return Err(error);
                 }
             }
+            // Status, kind and request id only: the error's text quotes the server's body.
             tracing::debug!(
                 method = %request.method, path = %request.path, attempt,
-                delay_ms = delay.as_millis() as u64, status = error.status(),
-                reason = %error, "retrying request"
+                delay_ms = millis(delay), status = error.status(), kind = %error.kind(),
+                request_id = error.request_id(), "retrying request"
             );
             policy.notify(&RetryEvent {
                 attempt,
@@ -329,8 +376,38 @@ impl Transport {
         }
     }
 
-    /// One attempt: send, and turn a non-2xx status into an [`Error`] with its body.
-    async fn attempt(
+    /// One attempt within `limit`: send; a 2xx goes to `finish`, any other status becomes
+    /// an [`Error`] (see [`error_from_response`](Self::error_from_response)).
+    async fn attempt<T, F, Fut>(
+        &self,
+        request: &ApiRequest,
+        url: &url::Url,
+        extra_headers: &HeaderMap,
+        limit: Duration,
+        finish: &F,
+    ) -> Result<T>
+    where
+        F: Fn(reqwest::Response) -> Fut,
+        Fut: std::future::Future<Output = Result<T>>,
+    {
+        let started = Instant::now();
+        let timed_out = || Error::timeout(format!("no complete response within {limit:?}"));
+        let response = tokio::time::timeout(limit, self.send_once(request, url, extra_headers))
+            .await
+            .map_err(|_| timed_out())??;
+        let left = limit.saturating_sub(started.elapsed());
+        if response.status().is_success() {
+            return tokio::time::timeout(left, finish(response))
+                .await
+                .unwrap_or_else(|_| Err(timed_out()));
+        }
+        Err(self
+            .error_from_response(response, left.min(ERROR_BODY_TIMEOUT))
+            .await)
+    }
+
+    /// Sends the request once and returns the response, whatever its status.
+    async fn send_once(
         &self,
         request: &ApiRequest,
         url: &url::Url,
@@ -356,26 +433,38 @@ impl Transport {
         if let Some(body) = &request.body {
             builder = builder.body(body.clone());
         }
-        let mut response = builder.send().await?;
-        let status = response.status();
-        if status.is_success() {
-            return Ok(response);
-        }
-        let body = response::read_prefix(&mut response, ERROR_BODY_READ_CAP).await;
+        Ok(builder.send().await?)
+    }
+
+    /// Turns a non-2xx response into an [`Error`]: the status decides the kind; the body
+    /// (at most 64 KiB, read within `limit`) adds the server's message. A body that stalls
+    /// or breaks is recorded as the error's source and does not change the kind.
+    async fn error_from_response(&self, mut response: reqwest::Response, limit: Duration) -> Error {
+        let status = response.status().as_u16();
+        let body = response::read_prefix(&mut response, ERROR_BODY_READ_CAP, limit).await;
         let headers = std::mem::take(response.headers_mut());
-        let hint = hints::retry_after(&headers, inner.clock.now());
-        let mut error = Error::from_response(status.as_u16(), headers, &body);
+        let hint = hints::retry_after(&headers, self.inner.clock.now());
+        let mut error = Error::from_response(status, headers, &body.bytes);
         error.set_retry_after(hint);
-        if let Some(secret) = inner.auth.as_ref().and_then(|a| a.value.to_str().ok()) {
-            error.redact(secret);
+        let complete = body.problem.is_none();
+        if let Some(problem) = body.problem {
+            error.set_body_problem(crate::error::BodyProblem(problem));
         }
+        let error = self.redact(error);
         tracing::debug!(
-            status = status.as_u16(),
+            status,
+            kind = %error.kind(),
             request_id = error.request_id(),
+            body_complete = complete,
             "request failed"
         );
-        Err(error)
+        error
     }
+}
+
+/// Whole milliseconds of `d`, saturating.
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
 /// Decodes a JSON body, mapping failures to [`ErrorKind::Decode`] with the status kept.

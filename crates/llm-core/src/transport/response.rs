@@ -50,19 +50,46 @@ pub(crate) async fn read_capped(response: &mut reqwest::Response, cap: usize) ->
     Ok(buf.freeze())
 }
 
-/// Reads at most `cap` bytes of an error body; the rest is not read.
-pub(crate) async fn read_prefix(response: &mut reqwest::Response, cap: usize) -> Bytes {
+/// The first bytes of an error body, and why the read stopped early (if it did).
+#[derive(Debug)]
+pub(crate) struct Prefix {
+    /// What arrived, at most the cap.
+    pub(crate) bytes: Bytes,
+    /// `Some` when the body stalled past the bound or the connection broke.
+    pub(crate) problem: Option<String>,
+}
+
+/// Reads at most `cap` bytes of an error body within `limit`; the rest is not read. A body
+/// that stalls or breaks gives what arrived so far and a description of the problem (never
+/// an error: the status already says what happened).
+pub(crate) async fn read_prefix(
+    response: &mut reqwest::Response,
+    cap: usize,
+    limit: Duration,
+) -> Prefix {
     let mut buf = BytesMut::new();
-    while buf.len() < cap {
-        match response.chunk().await {
-            Ok(Some(chunk)) => {
-                let take = chunk.len().min(cap - buf.len());
-                buf.extend_from_slice(&chunk[..take]);
+    let read = async {
+        while buf.len() < cap {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    let take = chunk.len().min(cap.saturating_sub(buf.len()));
+                    buf.extend_from_slice(chunk.get(..take).unwrap_or_default());
+                }
+                Ok(None) => return None,
+                Err(_) => {
+                    return Some("the connection broke while reading the error body".to_owned())
+                }
             }
-            _ => break,
         }
+        None
+    };
+    let problem = tokio::time::timeout(limit, read)
+        .await
+        .unwrap_or_else(|_| Some(format!("the error body did not arrive within {limit:?}")));
+    Prefix {
+        bytes: buf.freeze(),
+        problem,
     }
-    buf.freeze()
 }
 
 fn too_large(cap: usize) -> Error {
