@@ -124,6 +124,13 @@ impl<'c> Embeddings<'c> {
     /// [`create_batched`](Self::create_batched) with per-call options applied to every
     /// request of the job (retries count per request).
     ///
+    /// An idempotency key (from [`RequestOptions::idempotency_key`], or an
+    /// `Idempotency-Key` header) identifies the job, not one request: each request carries a
+    /// key derived from it and from the range of inputs it holds, `{key}-{start}-{end}`
+    /// (end exclusive). Its retries reuse that key, and the halves of a split batch get keys
+    /// of their own. With `idempotency_key("job-1")` and a batch size of 10, 25 inputs are
+    /// sent as `job-1-0-10`, `job-1-10-20` and `job-1-20-25`. See [`BatchOptions`].
+    ///
     /// # Errors
     /// As for [`create_batched`](Self::create_batched).
     ///
@@ -137,7 +144,8 @@ impl<'c> Embeddings<'c> {
     ///     .create_batched_with(
     ///         EmbeddingRequest::new(vec!["a", "b", "c"]),
     ///         BatchOptions::new().batch_size(2),
-    ///         RequestOptions::new().max_retries(5),
+    ///         // Sent as `Idempotency-Key: job-1-0-2`, then `job-1-2-3`.
+    ///         RequestOptions::new().max_retries(5).idempotency_key("job-1"),
     ///     )
     ///     .await?;
     /// # let _ = response; Ok(()) }
