@@ -4,7 +4,8 @@
 
 mod support;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -413,12 +414,12 @@ async fn every_batch_has_its_own_key_and_a_retry_reuses_it() {
     // The first attempt of the batch starting at text-10 fails with 503; the retry must
     // carry the key of that first attempt.
     struct FailOnce {
-        failed: Mutex<HashSet<String>>,
+        failed: AtomicBool,
     }
     impl Respond for FailOnce {
         fn respond(&self, request: &Request) -> ResponseTemplate {
             let inputs = inputs_of(&request.body);
-            if inputs[0] == "text-10" && self.failed.lock().unwrap().insert(inputs[0].clone()) {
+            if inputs[0] == "text-10" && !self.failed.swap(true, Ordering::SeqCst) {
                 return ResponseTemplate::new(503).set_body_json(json!({"error": "busy"}));
             }
             let data: Vec<_> = inputs.iter().map(|t| json!(vector_for(t))).collect();
@@ -428,7 +429,7 @@ async fn every_batch_has_its_own_key_and_a_retry_reuses_it() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .respond_with(FailOnce {
-            failed: Mutex::new(HashSet::new()),
+            failed: AtomicBool::new(false),
         })
         .expect(5)
         .mount(&server)
