@@ -48,6 +48,7 @@ pub const USER_AGENT: &str = concat!("aligneai-rust/", env!("CARGO_PKG_VERSION")
 /// | workspace id | `ALIGNEAI_WORKSPACE_ID`, else none |
 /// | key header | [`DEFAULT_AUTH_HEADER`] (`API-Key`) |
 /// | workspace header | [`DEFAULT_WORKSPACE_HEADER`] (`Workspace-ID`), sent only when a workspace id is set |
+/// | embeddings body | unset `model`, `dimensions`, `encoding_format` filled with [`DEFAULT_EMBEDDING_MODEL`](crate::DEFAULT_EMBEDDING_MODEL), [`DEFAULT_EMBEDDING_DIMENSIONS`](crate::DEFAULT_EMBEDDING_DIMENSIONS), [`DEFAULT_ENCODING_FORMAT`](crate::DEFAULT_ENCODING_FORMAT); [`embedding_defaults(false)`](Self::embedding_defaults) sends only what is set |
 /// | retries | 2 (3 attempts), exponential backoff from 0.5 s, capped at 8 s, with jitter |
 /// | timeouts | connect 10 s, per attempt 120 s, stream idle 60 s, no total deadline |
 ///
@@ -74,6 +75,7 @@ pub struct AligneAIBuilder<M = Async> {
     auth_header: String,
     workspace_header: String,
     embeddings_format: EmbeddingsResponseFormat,
+    embedding_defaults: bool,
     mode: PhantomData<M>,
 }
 
@@ -85,6 +87,7 @@ impl<M> Default for AligneAIBuilder<M> {
             auth_header: DEFAULT_AUTH_HEADER.to_owned(),
             workspace_header: DEFAULT_WORKSPACE_HEADER.to_owned(),
             embeddings_format: EmbeddingsResponseFormat::Auto,
+            embedding_defaults: true,
             mode: PhantomData,
         }
     }
@@ -99,6 +102,7 @@ impl<M> fmt::Debug for AligneAIBuilder<M> {
             .field("auth_header", &self.auth_header)
             .field("workspace_header", &self.workspace_header)
             .field("embeddings_response_format", &self.embeddings_format)
+            .field("embedding_defaults", &self.embedding_defaults)
             .finish()
     }
 }
@@ -160,6 +164,25 @@ impl<M> AligneAIBuilder<M> {
         self
     }
 
+    /// Whether embeddings requests fill the `model`, `dimensions` and `encoding_format` they
+    /// leave unset with [`DEFAULT_EMBEDDING_MODEL`](crate::DEFAULT_EMBEDDING_MODEL),
+    /// [`DEFAULT_EMBEDDING_DIMENSIONS`](crate::DEFAULT_EMBEDDING_DIMENSIONS) and
+    /// [`DEFAULT_ENCODING_FORMAT`](crate::DEFAULT_ENCODING_FORMAT) (default `true`, as the
+    /// sister SDK always sends all three). With `false`, a body holds only `inputs` and
+    /// the fields the request sets, and the server applies its own defaults.
+    ///
+    /// ```
+    /// let client = aligneai::AligneAI::builder().api_key("k").build()?;
+    /// assert!(format!("{client:?}").contains("embedding_defaults: true"));
+    /// let client = aligneai::AligneAI::builder().api_key("k").embedding_defaults(false).build()?;
+    /// assert!(format!("{client:?}").contains("embedding_defaults: false"));
+    /// # Ok::<(), aligneai::Error>(())
+    /// ```
+    pub fn embedding_defaults(mut self, send: bool) -> Self {
+        self.embedding_defaults = send;
+        self
+    }
+
     /// The transport and the AligneAI settings, with every fallback applied.
     pub(crate) fn parts(self) -> Result<(Transport, Config)> {
         let defaults = ProviderDefaults {
@@ -187,6 +210,7 @@ impl<M> AligneAIBuilder<M> {
         let config = Config {
             workspace_id,
             embeddings_format: self.embeddings_format,
+            embedding_defaults: self.embedding_defaults,
         };
         Ok((transport.build()?, config))
     }

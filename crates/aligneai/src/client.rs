@@ -35,6 +35,8 @@ pub struct AligneAI {
 pub(crate) struct Config {
     pub(crate) workspace_id: Option<String>,
     pub(crate) embeddings_format: EmbeddingsResponseFormat,
+    /// Whether embeddings bodies get the default model, dimensions and encoding format.
+    pub(crate) embedding_defaults: bool,
 }
 
 impl fmt::Debug for AligneAI {
@@ -43,6 +45,7 @@ impl fmt::Debug for AligneAI {
             .field("transport", &self.transport)
             .field("workspace_id", &self.config.workspace_id)
             .field("embeddings_response_format", &self.config.embeddings_format)
+            .field("embedding_defaults", &self.config.embedding_defaults)
             .finish()
     }
 }

@@ -9,9 +9,37 @@ use llm_core::{ApiRequest, RequestOptions, Result};
 pub use batch::{BatchError, BatchOptions, DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY};
 pub use decode::EmbeddingsResponseFormat;
 
-use crate::types::{EmbeddingRequest, EmbeddingResponse};
+use crate::types::{EmbeddingRequest, EmbeddingResponse, EncodingFormat};
 use crate::AligneAI;
 use wire::RequestBody;
+
+/// The `model` sent in an embeddings body when the request sets none: the only model the
+/// sister SDK `altrumai` (1.3.0) accepts. That SDK always sends `model`, `dimensions` and
+/// `encoding_format`, so a client fills in the ones a request leaves unset, unless built
+/// with [`embedding_defaults(false)`](crate::AligneAIBuilder::embedding_defaults).
+///
+/// ```
+/// assert_eq!(aligneai::DEFAULT_EMBEDDING_MODEL, "nomic-embed-v1.5");
+/// ```
+pub const DEFAULT_EMBEDDING_MODEL: &str = "nomic-embed-v1.5";
+
+/// The `dimensions` sent in an embeddings body when the request sets none. The sister SDK
+/// has no default here (its callers must pick one of 64, 128, 256, 512 and 768); 768 is
+/// the full size of [`DEFAULT_EMBEDDING_MODEL`], so no precision is dropped unasked.
+///
+/// ```
+/// assert_eq!(aligneai::DEFAULT_EMBEDDING_DIMENSIONS, 768);
+/// ```
+pub const DEFAULT_EMBEDDING_DIMENSIONS: u32 = 768;
+
+/// The `encoding_format` sent in an embeddings body when the request sets none: `"float"`,
+/// the sister SDK's default. The response is `Vec<f32>` either way.
+///
+/// ```
+/// use aligneai::{EncodingFormat, DEFAULT_ENCODING_FORMAT};
+/// assert_eq!(DEFAULT_ENCODING_FORMAT, EncodingFormat::Float);
+/// ```
+pub const DEFAULT_ENCODING_FORMAT: EncodingFormat = EncodingFormat::Float;
 
 /// The embeddings resource, from [`AligneAI::embeddings`].
 #[derive(Debug, Clone, Copy)]
@@ -27,6 +55,13 @@ impl<'c> Embeddings<'c> {
     /// Embeds the request's texts in one call. The response holds one vector per input, in
     /// input order, decoded from whichever shape the server used (see
     /// [`EmbeddingsResponseFormat`]) and from base64 when the server sent base64.
+    ///
+    /// The body always has `inputs`, and by default also `model`, `dimensions` and
+    /// `encoding_format`: the request's values, else [`DEFAULT_EMBEDDING_MODEL`],
+    /// [`DEFAULT_EMBEDDING_DIMENSIONS`] and [`DEFAULT_ENCODING_FORMAT`] (as the sister SDK
+    /// sends). A client built with
+    /// [`embedding_defaults(false)`](crate::AligneAIBuilder::embedding_defaults) sends only
+    /// the fields the request sets.
     ///
     /// # Errors
     /// - [`ErrorKind::InvalidRequest`](crate::ErrorKind::InvalidRequest) before sending: no
@@ -124,6 +159,13 @@ impl<'c> Embeddings<'c> {
     /// [`create_batched`](Self::create_batched) with per-call options applied to every
     /// request of the job (retries count per request).
     ///
+    /// An idempotency key (from [`RequestOptions::idempotency_key`], or an
+    /// `Idempotency-Key` header) identifies the job, not one request: each request carries a
+    /// key derived from it and from the range of inputs it holds, `{key}-{start}-{end}`
+    /// (end exclusive). Its retries reuse that key, and the halves of a split batch get keys
+    /// of their own. With `idempotency_key("job-1")` and a batch size of 10, 25 inputs are
+    /// sent as `job-1-0-10`, `job-1-10-20` and `job-1-20-25`. See [`BatchOptions`].
+    ///
     /// # Errors
     /// As for [`create_batched`](Self::create_batched).
     ///
@@ -137,7 +179,8 @@ impl<'c> Embeddings<'c> {
     ///     .create_batched_with(
     ///         EmbeddingRequest::new(vec!["a", "b", "c"]),
     ///         BatchOptions::new().batch_size(2),
-    ///         RequestOptions::new().max_retries(5),
+    ///         // Sent as `Idempotency-Key: job-1-0-2`, then `job-1-2-3`.
+    ///         RequestOptions::new().max_retries(5).idempotency_key("job-1"),
     ///     )
     ///     .await?;
     /// # let _ = response; Ok(()) }
@@ -160,12 +203,7 @@ pub(crate) async fn send(
     inputs: &[String],
     options: RequestOptions,
 ) -> Result<EmbeddingResponse> {
-    let body = RequestBody {
-        inputs,
-        model: request.get_model(),
-        dimensions: request.get_dimensions(),
-        encoding_format: request.get_encoding_format().map(|f| f.as_str()),
-    };
+    let body = RequestBody::new(inputs, request, client.config().embedding_defaults);
     let api_request = ApiRequest::post("embeddings").json(&body)?.options(options);
     let raw = client.transport().send(api_request).await?;
     decode::decode(

@@ -17,7 +17,8 @@ pub use chat::{Chat, Completions};
 pub use client::AligneAI;
 pub use embeddings::{
     BatchError, BatchOptions, Embeddings, EmbeddingsResponseFormat, DEFAULT_BATCH_SIZE,
-    DEFAULT_CONCURRENCY,
+    DEFAULT_CONCURRENCY, DEFAULT_EMBEDDING_DIMENSIONS, DEFAULT_EMBEDDING_MODEL,
+    DEFAULT_ENCODING_FORMAT,
 };
 pub use env::{API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, WORKSPACE_ID_ENV};
 pub use models::Models;

@@ -1,9 +1,12 @@
 //! The batching helper: splitting, order under concurrency, bounded concurrency, 413 splits,
-//! failure ranges.
+//! failure ranges, one idempotency key per payload.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
 
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use aligneai::{BatchError, BatchOptions, EmbeddingRequest, ErrorKind, RequestOptions};
@@ -335,5 +338,192 @@ async fn zero_batch_size_or_concurrency_is_invalid() {
             .await
             .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+    }
+}
+
+/// The `Idempotency-Key` of a received request.
+fn key_of(request: &Request) -> Option<String> {
+    request
+        .headers
+        .get("idempotency-key")
+        .map(|v| v.to_str().unwrap().to_owned())
+}
+
+/// A server that honours idempotency keys: the first answer for a key is stored and replayed
+/// for every later request with that key, whatever its body (as a real key-honouring API
+/// does). Requests without a key are answered fresh.
+#[derive(Default)]
+struct Idempotent {
+    stored: Mutex<HashMap<String, serde_json::Value>>,
+}
+
+impl Respond for Idempotent {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let fresh = || {
+            let inputs = inputs_of(&request.body);
+            let data: Vec<_> = inputs
+                .iter()
+                .enumerate()
+                .map(|(i, t)| json!({"index": i, "embedding": vector_for(t)}))
+                .collect();
+            json!({ "data": data })
+        };
+        let body = match key_of(request) {
+            Some(key) => self
+                .stored
+                .lock()
+                .unwrap()
+                .entry(key)
+                .or_insert_with(fresh)
+                .clone(),
+            None => fresh(),
+        };
+        ResponseTemplate::new(200).set_body_json(body)
+    }
+}
+
+#[tokio::test]
+async fn a_key_honouring_server_returns_every_batch_its_own_vectors() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/embeddings"))
+        .respond_with(Idempotent::default())
+        .expect(4)
+        .mount(&server)
+        .await;
+    let (client, _) = client(&server);
+    let inputs = texts(40);
+    let response = client
+        .embeddings()
+        .create_batched_with(
+            EmbeddingRequest::new(inputs.clone()),
+            BatchOptions::new().batch_size(10),
+            RequestOptions::new().idempotency_key("job-1"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.len(), 40);
+    for (i, embedding) in response.data.iter().enumerate() {
+        assert_eq!(embedding.embedding, vector_for(&inputs[i]), "input {i}");
+    }
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn every_batch_has_its_own_key_and_a_retry_reuses_it() {
+    // The first attempt of the batch starting at text-10 fails with 503; the retry must
+    // carry the key of that first attempt.
+    struct FailOnce {
+        failed: AtomicBool,
+    }
+    impl Respond for FailOnce {
+        fn respond(&self, request: &Request) -> ResponseTemplate {
+            let inputs = inputs_of(&request.body);
+            if inputs[0] == "text-10" && !self.failed.swap(true, Ordering::SeqCst) {
+                return ResponseTemplate::new(503).set_body_json(json!({"error": "busy"}));
+            }
+            let data: Vec<_> = inputs.iter().map(|t| json!(vector_for(t))).collect();
+            ResponseTemplate::new(200).set_body_json(json!({ "embeddings": data }))
+        }
+    }
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(FailOnce {
+            failed: AtomicBool::new(false),
+        })
+        .expect(5)
+        .mount(&server)
+        .await;
+    let (client, sleep) = client(&server);
+    let inputs = texts(40);
+    let response = client
+        .embeddings()
+        .create_batched_with(
+            EmbeddingRequest::new(inputs.clone()),
+            BatchOptions::new().batch_size(10),
+            RequestOptions::new().idempotency_key("job-2"),
+        )
+        .await
+        .unwrap();
+    let expected: Vec<Vec<f32>> = inputs.iter().map(|t| vector_for(t)).collect();
+    assert_eq!(response.into_vectors(), expected);
+    assert_eq!(sleep.delays().len(), 1, "one retry");
+
+    let mut keys_by_first_input: HashMap<String, Vec<String>> = HashMap::new();
+    for request in server.received_requests().await.unwrap() {
+        let first = inputs_of(&request.body)[0].clone();
+        keys_by_first_input
+            .entry(first)
+            .or_default()
+            .push(key_of(&request).expect("every request has a key"));
+    }
+    // The retried batch sent the same key twice.
+    assert_eq!(
+        keys_by_first_input["text-10"],
+        ["job-2-10-20", "job-2-10-20"]
+    );
+    let mut keys: Vec<&str> = keys_by_first_input
+        .values()
+        .map(|keys| keys[0].as_str())
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        ["job-2-0-10", "job-2-10-20", "job-2-20-30", "job-2-30-40"]
+    );
+}
+
+#[tokio::test]
+async fn split_halves_get_keys_of_their_own() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(Limit {
+            max: 4,
+            status: 413,
+            body: json!({"error": "Request Entity Too Large"}),
+        })
+        .mount(&server)
+        .await;
+    let (client, _) = client(&server);
+    let response = client
+        .embeddings()
+        .create_batched_with(
+            EmbeddingRequest::new(texts(8)),
+            BatchOptions::new().batch_size(8),
+            // Given as a plain header, the key is derived all the same.
+            RequestOptions::new().header("Idempotency-Key", "job-3"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.len(), 8);
+    let keys: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| key_of(r).unwrap())
+        .collect();
+    assert_eq!(keys, ["job-3-0-8", "job-3-0-4", "job-3-4-8"]);
+}
+
+#[tokio::test]
+async fn without_a_key_no_key_is_sent() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(Idempotent::default())
+        .expect(2)
+        .mount(&server)
+        .await;
+    let (client, _) = client(&server);
+    client
+        .embeddings()
+        .create_batched(
+            EmbeddingRequest::new(texts(4)),
+            BatchOptions::new().batch_size(2),
+        )
+        .await
+        .unwrap();
+    for request in server.received_requests().await.unwrap() {
+        assert_eq!(key_of(&request), None);
     }
 }

@@ -1,4 +1,5 @@
-//! `POST /embeddings`: request bodies, every response shape, base64, validation.
+//! `POST /embeddings`: request bodies (with and without the default fields), every response
+//! shape, base64, validation.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
@@ -50,11 +51,14 @@ async fn sends_all_fields_and_reads_data_model_usage() {
 }
 
 #[tokio::test]
-async fn single_string_input_and_minimal_body() {
+async fn single_string_input_gets_the_sister_sdk_defaults() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/v1/embeddings"))
-        .and(body_json(json!({"inputs": ["only one"]})))
+        .and(body_json(json!({
+            "inputs": ["only one"], "model": "nomic-embed-v1.5",
+            "dimensions": 768, "encoding_format": "float"
+        })))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"embeddings": [[1, 2, 3]]})))
         .expect(1)
         .mount(&server)
@@ -66,6 +70,83 @@ async fn single_string_input_and_minimal_body() {
         .await
         .unwrap();
     assert_eq!(response.into_vectors(), [vec![1.0, 2.0, 3.0]]);
+}
+
+#[tokio::test]
+async fn batched_requests_get_the_defaults_too() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/embeddings"))
+        .and(body_json(json!({
+            "inputs": ["a"], "model": "nomic-embed-v1.5",
+            "dimensions": 32, "encoding_format": "float"
+        })))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([[1.0]])))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/embeddings"))
+        .and(body_json(json!({
+            "inputs": ["b"], "model": "nomic-embed-v1.5",
+            "dimensions": 32, "encoding_format": "float"
+        })))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([[2.0]])))
+        .mount(&server)
+        .await;
+    let (client, _) = client(&server);
+    let response = client
+        .embeddings()
+        .create_batched(
+            EmbeddingRequest::new(["a", "b"]).dimensions(32),
+            aligneai::BatchOptions::new().batch_size(1),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.into_vectors(), [vec![1.0], vec![2.0]]);
+}
+
+#[tokio::test]
+async fn without_embedding_defaults_only_the_set_fields_are_sent() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/embeddings"))
+        .and(body_json(json!({"inputs": ["only one"]})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"embeddings": [[1.0]]})))
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/embeddings"))
+        .and(body_json(json!({"inputs": ["x"], "dimensions": 64})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"embeddings": [[2.0]]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let sleep = RecordingSleep::default();
+    let client = support::builder(&server, &sleep)
+        .embedding_defaults(false)
+        .build()
+        .unwrap();
+    let embeddings = client.embeddings();
+    let response = embeddings
+        .create(EmbeddingRequest::new("only one"))
+        .await
+        .unwrap();
+    assert_eq!(response.into_vectors(), [vec![1.0]]);
+    let batched = embeddings
+        .create_batched(
+            EmbeddingRequest::new("only one"),
+            aligneai::BatchOptions::new(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(batched.into_vectors(), [vec![1.0]]);
+    let set = embeddings
+        .create(EmbeddingRequest::new("x").dimensions(64))
+        .await
+        .unwrap();
+    assert_eq!(set.into_vectors(), [vec![2.0]]);
+    server.verify().await;
 }
 
 #[tokio::test]
@@ -119,9 +200,10 @@ async fn base64_is_requested_and_decoded_little_endian() {
     let v1 = [f32::MAX, 0.0, 1e-7];
     Mock::given(method("POST"))
         .and(path("/v1/embeddings"))
-        .and(body_json(
-            json!({"inputs": ["x", "y"], "encoding_format": "base64"}),
-        ))
+        .and(body_json(json!({
+            "inputs": ["x", "y"], "encoding_format": "base64",
+            "model": "nomic-embed-v1.5", "dimensions": 768
+        })))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [
             {"object": "embedding", "index": 1, "embedding": b64(&v1)},
             {"object": "embedding", "index": 0, "embedding": b64(&v0)}

@@ -27,6 +27,7 @@ pub(crate) struct AligneAIApi {
     pub(crate) api_key: String,
     pub(crate) workspace_id: Option<String>,
     pub(crate) max_batch_size: Option<usize>,
+    pub(crate) require_embedding_fields: bool,
     pub(crate) chunk_delay: Duration,
 }
 
@@ -95,8 +96,8 @@ impl AligneAIEmulator {
         Self::builder().start_blocking()
     }
 
-    /// A builder to change the key, require a workspace id, limit the batch size or pace
-    /// streams.
+    /// A builder to change the key, require a workspace id, limit the batch size, require
+    /// the embedding fields the sister SDK always sends, or pace streams.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
@@ -111,6 +112,7 @@ impl AligneAIEmulator {
                 api_key: DEFAULT_API_KEY.to_owned(),
                 workspace_id: None,
                 max_batch_size: None,
+                require_embedding_fields: false,
                 chunk_delay: Duration::ZERO,
             },
         }
@@ -201,6 +203,7 @@ impl AligneAIEmulator {
 ///     .api_key("my-key")
 ///     .workspace_id("ws-42")
 ///     .max_batch_size(64)
+///     .require_embedding_fields(true)
 ///     .chunk_delay(Duration::from_millis(5))
 ///     .start()
 ///     .await;
@@ -241,6 +244,36 @@ impl AligneAIEmulatorBuilder {
     /// ```
     pub fn max_batch_size(mut self, max: usize) -> Self {
         self.api.max_batch_size = Some(max);
+        self
+    }
+
+    /// With `true`, answer 422 `{"message":"Validation error","errors":{..}}` to embedding
+    /// requests that lack `model`, `dimensions` or `encoding_format` (or send them as
+    /// `null`), one `"The <field> field is required."` per missing field, as a server that
+    /// requires what the sister SDK always sends would. Default `false`: the three are
+    /// optional (`dimensions` then defaults to [`DEFAULT_DIMENSIONS`]).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let server = llm_testkit::AligneAIEmulator::builder()
+    ///     .require_embedding_fields(true)
+    ///     .start()
+    ///     .await;
+    /// let answer = reqwest::Client::new()
+    ///     .post(format!("{}/embeddings", server.base_url()))
+    ///     .header("API-Key", server.api_key())
+    ///     .body(r#"{"inputs": ["a"], "model": "nomic-embed-v1.5", "dimensions": 64}"#)
+    ///     .send()
+    ///     .await?;
+    /// assert_eq!(answer.status(), 422);
+    /// let body: serde_json::Value = serde_json::from_slice(&answer.bytes().await?)?;
+    /// assert_eq!(body["errors"]["encoding_format"][0], "The encoding format field is required.");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn require_embedding_fields(mut self, required: bool) -> Self {
+        self.api.require_embedding_fields = required;
         self
     }
 

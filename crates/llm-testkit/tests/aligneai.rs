@@ -123,6 +123,63 @@ async fn embedding_validation() {
 }
 
 #[tokio::test]
+async fn required_embedding_fields_are_422_when_missing() {
+    let server = AligneAIEmulator::builder()
+        .require_embedding_fields(true)
+        .start()
+        .await;
+    let url = format!("{}/embeddings", server.base_url());
+    let auth = [("API-Key", server.api_key())];
+    let full = json!({"inputs": ["a"], "model": "nomic-embed-v1.5", "dimensions": 64, "encoding_format": "float"});
+    let reply = send(Method::POST, &url, &auth, Some(full.clone())).await;
+    assert_eq!(reply.status, 200);
+    let vector: Vec<f32> =
+        serde_json::from_value(reply.json()["data"][0]["embedding"].clone()).unwrap();
+    assert_eq!(vector, AligneAIEmulator::embedding_for("a", 64));
+
+    // Only `inputs`: every missing field is named.
+    let reply = send(Method::POST, &url, &auth, Some(json!({"inputs": ["a"]}))).await;
+    assert_eq!(reply.status, 422);
+    let json = reply.json();
+    assert_eq!(json["message"], "Validation error");
+    assert_eq!(
+        json["errors"],
+        json!({
+            "model": ["The model field is required."],
+            "dimensions": ["The dimensions field is required."],
+            "encoding_format": ["The encoding format field is required."],
+        })
+    );
+    // One field missing or null at a time.
+    for field in ["model", "dimensions", "encoding_format"] {
+        for value in [None, Some(Value::Null)] {
+            let mut body = full.clone();
+            match value {
+                Some(null) => body[field] = null,
+                None => {
+                    body.as_object_mut().unwrap().remove(field);
+                }
+            }
+            let reply = send(Method::POST, &url, &auth, Some(body.clone())).await;
+            assert_eq!(reply.status, 422, "{body}");
+            let errors = reply.json()["errors"].clone();
+            assert_eq!(errors.as_object().unwrap().len(), 1, "{body} -> {errors}");
+            assert!(errors[field].is_array(), "{body} -> {errors}");
+        }
+    }
+    // The default emulator keeps the three optional.
+    let lenient = AligneAIEmulator::start().await;
+    let reply = send(
+        Method::POST,
+        &format!("{}/embeddings", lenient.base_url()),
+        &[("API-Key", lenient.api_key())],
+        Some(json!({"inputs": ["a"]})),
+    )
+    .await;
+    assert_eq!(reply.status, 200);
+}
+
+#[tokio::test]
 async fn api_key_and_workspace_are_checked() {
     let server = AligneAIEmulator::builder()
         .api_key("k")

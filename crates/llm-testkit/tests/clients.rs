@@ -150,4 +150,71 @@ mod aligneai_client {
         client.ping().await?;
         Ok(())
     }
+
+    #[tokio::test]
+    async fn a_default_client_satisfies_the_strict_emulator() -> aligneai::Result<()> {
+        let server = AligneAIEmulator::builder()
+            .require_embedding_fields(true)
+            .start()
+            .await;
+        let client = server.client()?;
+        let response = client
+            .embeddings()
+            .create(EmbeddingRequest::new(["hello"]))
+            .await?;
+        let vector = response.vectors().next().expect("one vector");
+        assert_eq!(
+            vector,
+            AligneAIEmulator::embedding_for("hello", 768).as_slice()
+        );
+        let batched = client
+            .embeddings()
+            .create_batched(
+                EmbeddingRequest::new(["a", "b", "c"]),
+                aligneai::BatchOptions::new().batch_size(2),
+            )
+            .await?;
+        assert_eq!(batched.len(), 3);
+        let sent = server.last_request().expect("requests were sent");
+        let body = sent.body_json().expect("a JSON body");
+        assert_eq!(body["model"], aligneai::DEFAULT_EMBEDDING_MODEL);
+        assert_eq!(body["dimensions"], aligneai::DEFAULT_EMBEDDING_DIMENSIONS);
+        assert_eq!(body["encoding_format"], "float");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn without_embedding_defaults_the_strict_emulator_answers_422() -> aligneai::Result<()> {
+        let server = AligneAIEmulator::builder()
+            .require_embedding_fields(true)
+            .start()
+            .await;
+        let client = server.client_builder().embedding_defaults(false).build()?;
+        let err = client
+            .embeddings()
+            .create(EmbeddingRequest::new(["hello"]))
+            .await
+            .expect_err("the strict emulator needs the fields");
+        assert_eq!(err.kind(), ErrorKind::UnprocessableEntity);
+        assert_eq!(err.status(), Some(422));
+        let fields = err.field_errors().expect("field errors");
+        for field in ["model", "dimensions", "encoding_format"] {
+            assert!(fields.contains_key(field), "{field} in {fields:?}");
+        }
+        // Setting the three by hand is enough.
+        let response = client
+            .embeddings()
+            .create(
+                EmbeddingRequest::new(["hello"])
+                    .model("nomic-embed-v1.5")
+                    .dimensions(64)
+                    .encoding_format(aligneai::EncodingFormat::Base64),
+            )
+            .await?;
+        assert_eq!(
+            response.vectors().next().expect("one vector"),
+            AligneAIEmulator::embedding_for("hello", 64).as_slice()
+        );
+        Ok(())
+    }
 }

@@ -22,6 +22,14 @@ pub const DEFAULT_CONCURRENCY: usize = 4;
 /// request, [`DEFAULT_CONCURRENCY`] requests at once, splitting on "too large") are
 /// guesses to tune.
 ///
+/// **Idempotency keys.** A batched job sends several different payloads, so it never sends
+/// the caller's idempotency key as is: the request for inputs `start..end` carries
+/// `Idempotency-Key: {key}-{start}-{end}`. The retries of that request reuse it, and each
+/// half of a batch split after a "too large" answer gets its own (for its own range). A
+/// server that replays the answer stored for a key thus never answers one batch with
+/// another batch's vectors. The batch size (and splits) decide the ranges, so rerun a job
+/// with the same [`BatchOptions`] for its keys to match the first run's.
+///
 /// ```
 /// use aligneai::BatchOptions;
 ///
@@ -199,11 +207,13 @@ pub(crate) async fn run(
         return Err(Error::invalid_request("concurrency must be at least 1"));
     }
     let n = request.inputs().len();
+    let job_key = job_key(options);
+    let job_key = job_key.as_deref();
     let ranges = (0..n)
         .step_by(batch.batch_size)
         .map(|start| start..(start + batch.batch_size).min(n));
     let mut results = stream::iter(ranges)
-        .map(|range| run_range(client, request, range, batch, options))
+        .map(|range| run_range(client, request, range, batch, options, job_key))
         .buffer_unordered(batch.concurrency);
 
     let mut slots: Vec<Option<Vec<f32>>> = vec![None; n];
@@ -238,6 +248,34 @@ pub(crate) async fn run(
     Ok(EmbeddingResponse { data, model, usage })
 }
 
+/// The idempotency key the caller set for the whole job: the
+/// [`RequestOptions::idempotency_key`], else an `Idempotency-Key` given as a plain header.
+fn job_key(options: &RequestOptions) -> Option<String> {
+    if let Some(key) = options.get_idempotency_key() {
+        return Some(key.to_owned());
+    }
+    // An invalid header makes `headers` fail; the request reports that error when sent.
+    let headers = options.headers().ok()?;
+    let value = headers.get("idempotency-key")?;
+    value.to_str().ok().map(str::to_owned)
+}
+
+/// The options of the request for `range`: the caller's, with the job's idempotency key
+/// (if any) replaced by `{key}-{start}-{end}`, so each payload has a key of its own, the
+/// same on every retry of that payload.
+fn range_options(
+    job_key: Option<&str>,
+    options: &RequestOptions,
+    range: &Range<usize>,
+) -> RequestOptions {
+    match job_key {
+        Some(key) => options
+            .clone()
+            .idempotency_key(format!("{key}-{}-{}", range.start, range.end)),
+        None => options.clone(),
+    }
+}
+
 /// Sends one range; on "too large", sends its halves one after the other (so the job
 /// never has more than `concurrency` requests in flight).
 fn run_range<'a>(
@@ -246,16 +284,20 @@ fn run_range<'a>(
     range: Range<usize>,
     batch: &'a BatchOptions,
     options: &'a RequestOptions,
+    job_key: Option<&'a str>,
 ) -> BoxFuture<'a, Result<Parts>> {
     Box::pin(async move {
         let inputs = &request.inputs().as_slice()[range.clone()];
-        match super::send(client, request, inputs, options.clone()).await {
+        let range_options = range_options(job_key, options, &range);
+        match super::send(client, request, inputs, range_options).await {
             Ok(response) => Ok(vec![(range.start, response)]),
             Err(err) if batch.split_on_too_large && range.len() > 1 && is_too_large(&err) => {
                 let mid = range.start + range.len() / 2;
                 let mut parts =
-                    run_range(client, request, range.start..mid, batch, options).await?;
-                parts.extend(run_range(client, request, mid..range.end, batch, options).await?);
+                    run_range(client, request, range.start..mid, batch, options, job_key).await?;
+                parts.extend(
+                    run_range(client, request, mid..range.end, batch, options, job_key).await?,
+                );
                 Ok(parts)
             }
             Err(err) => Err(BatchError::wrap(range, err)),
@@ -280,6 +322,27 @@ mod tests {
         assert!(is_too_large(&e(400, b"request entity TOO LARGE")));
         assert!(!is_too_large(&e(400, br#"{"error":"bad model"}"#)));
         assert!(!is_too_large(&e(500, b"batch")));
+    }
+
+    #[test]
+    fn each_range_gets_its_own_key_derived_from_the_job_key() {
+        let key_of = |options: &RequestOptions, range: Range<usize>| {
+            let job = job_key(options);
+            let options = range_options(job.as_deref(), options, &range);
+            options.headers().unwrap().get("idempotency-key").cloned()
+        };
+        let keyed = RequestOptions::new().idempotency_key("job-7");
+        assert_eq!(key_of(&keyed, 0..10).unwrap(), "job-7-0-10");
+        assert_eq!(key_of(&keyed, 10..15).unwrap(), "job-7-10-15");
+        // A key given as a plain header is derived the same way, not sent as is.
+        let header = RequestOptions::new().header("Idempotency-Key", "h-1");
+        assert_eq!(key_of(&header, 5..6).unwrap(), "h-1-5-6");
+        // No key: none is invented.
+        assert!(key_of(&RequestOptions::new(), 0..3).is_none());
+        // An invalid header is left for the request to report.
+        let bad = RequestOptions::new().header("bad header", "x");
+        assert!(job_key(&bad).is_none());
+        assert!(range_options(None, &bad, &(0..1)).headers().is_err());
     }
 
     #[test]

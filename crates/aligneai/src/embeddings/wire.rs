@@ -5,6 +5,8 @@ use std::fmt;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
+use crate::types::{EmbeddingRequest, EncodingFormat};
+
 /// The request body: `{"inputs": [...], "model"?, "dimensions"?, "encoding_format"?}`.
 #[derive(Debug, Serialize)]
 pub(crate) struct RequestBody<'a> {
@@ -15,6 +17,26 @@ pub(crate) struct RequestBody<'a> {
     pub(crate) dimensions: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) encoding_format: Option<&'static str>,
+}
+
+impl<'a> RequestBody<'a> {
+    /// The body for `inputs` with the request's settings; with `defaults`, the unset
+    /// `model`, `dimensions` and `encoding_format` are the crate's defaults.
+    pub(crate) fn new(inputs: &'a [String], request: &'a EmbeddingRequest, defaults: bool) -> Self {
+        Self {
+            inputs,
+            model: request
+                .get_model()
+                .or(defaults.then_some(super::DEFAULT_EMBEDDING_MODEL)),
+            dimensions: request
+                .get_dimensions()
+                .or(defaults.then_some(super::DEFAULT_EMBEDDING_DIMENSIONS)),
+            encoding_format: request
+                .get_encoding_format()
+                .or(defaults.then_some(super::DEFAULT_ENCODING_FORMAT))
+                .map(EncodingFormat::as_str),
+        }
+    }
 }
 
 /// A vector as sent: a JSON array of numbers, or a base64 string of little-endian `f32`s.
@@ -150,17 +172,33 @@ mod tests {
     }
 
     #[test]
-    fn request_body_leaves_out_unset_fields() {
+    fn request_body_leaves_out_unset_fields_without_defaults() {
         let inputs = vec!["a".to_owned()];
-        let body = RequestBody {
-            inputs: &inputs,
-            model: None,
-            dimensions: Some(64),
-            encoding_format: None,
-        };
+        let request = EmbeddingRequest::new("a").dimensions(64);
+        let body = RequestBody::new(&inputs, &request, false);
         assert_eq!(
             serde_json::to_string(&body).unwrap(),
             r#"{"inputs":["a"],"dimensions":64}"#
+        );
+    }
+
+    #[test]
+    fn request_body_fills_each_unset_field_with_its_default() {
+        let inputs = vec!["a".to_owned()];
+        let request = EmbeddingRequest::new("a").dimensions(64);
+        let body = RequestBody::new(&inputs, &request, true);
+        assert_eq!(
+            serde_json::to_string(&body).unwrap(),
+            r#"{"inputs":["a"],"model":"nomic-embed-v1.5","dimensions":64,"encoding_format":"float"}"#
+        );
+        let request = EmbeddingRequest::new("a")
+            .model("m")
+            .dimensions(8)
+            .encoding_format(crate::EncodingFormat::Base64);
+        let body = RequestBody::new(&inputs, &request, true);
+        assert_eq!(
+            serde_json::to_string(&body).unwrap(),
+            r#"{"inputs":["a"],"model":"m","dimensions":8,"encoding_format":"base64"}"#
         );
     }
 }

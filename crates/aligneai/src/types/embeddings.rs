@@ -137,9 +137,10 @@ impl fmt::Display for EncodingFormat {
 }
 
 /// A request to `POST {base}/embeddings`: the texts (required) and optional model,
-/// dimensions and encoding. Setters never fail; invalid values (no texts, an empty text,
-/// zero dimensions) are reported by `create` as
-/// [`ErrorKind::InvalidRequest`](crate::ErrorKind::InvalidRequest).
+/// dimensions and encoding (the client sends its defaults for those left unset, see
+/// [`AligneAIBuilder::embedding_defaults`](crate::AligneAIBuilder::embedding_defaults)).
+/// Setters never fail; invalid values (no texts, an empty text, zero dimensions) are
+/// reported by `create` as [`ErrorKind::InvalidRequest`](crate::ErrorKind::InvalidRequest).
 ///
 /// ```
 /// use aligneai::{EmbeddingRequest, EncodingFormat};
@@ -173,7 +174,10 @@ impl EmbeddingRequest {
         }
     }
 
-    /// Sets the model (left out when unset: the server picks its default).
+    /// Sets the model. When unset, the client sends
+    /// [`DEFAULT_EMBEDDING_MODEL`](crate::DEFAULT_EMBEDDING_MODEL), or leaves the field
+    /// out if built with
+    /// [`embedding_defaults(false)`](crate::AligneAIBuilder::embedding_defaults).
     #[must_use]
     pub fn model(mut self, model: impl Into<String>) -> Self {
         self.model = Some(model.into());
@@ -181,14 +185,20 @@ impl EmbeddingRequest {
     }
 
     /// Sets the number of dimensions of each vector (the sister SDK documents 64, 128,
-    /// 256, 512 and 768).
+    /// 256, 512 and 768). When unset, the client sends
+    /// [`DEFAULT_EMBEDDING_DIMENSIONS`](crate::DEFAULT_EMBEDDING_DIMENSIONS), or leaves
+    /// the field out if built with
+    /// [`embedding_defaults(false)`](crate::AligneAIBuilder::embedding_defaults).
     #[must_use]
     pub fn dimensions(mut self, dimensions: u32) -> Self {
         self.dimensions = Some(dimensions);
         self
     }
 
-    /// Sets the wire encoding of the vectors.
+    /// Sets the wire encoding of the vectors. When unset, the client sends
+    /// [`DEFAULT_ENCODING_FORMAT`](crate::DEFAULT_ENCODING_FORMAT), or leaves the field
+    /// out if built with
+    /// [`embedding_defaults(false)`](crate::AligneAIBuilder::embedding_defaults).
     #[must_use]
     pub fn encoding_format(mut self, format: EncodingFormat) -> Self {
         self.encoding_format = Some(format);

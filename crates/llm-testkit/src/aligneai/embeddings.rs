@@ -1,4 +1,5 @@
-//! `POST /v1/embeddings`: deterministic vectors, float or base64, batch limit.
+//! `POST /v1/embeddings`: deterministic vectors, float or base64, batch limit, optionally
+//! required `model`, `dimensions` and `encoding_format`.
 
 use base64::Engine as _;
 use hyper::StatusCode;
@@ -44,9 +45,14 @@ fn try_create(api: &AligneAIApi, body: &[u8]) -> Result<Reply, Reply> {
             ));
         }
     }
-    let model = crate::chat::parse_model(&body, false, &mut errors);
-    let dimensions = parse_dimensions(&body, &mut errors);
+    let required = api.require_embedding_fields;
+    let model = crate::chat::parse_model(&body, required, &mut errors);
+    let dimensions = parse_dimensions(&body, required, &mut errors);
     let base64 = match body.get("encoding_format") {
+        None | Some(Value::Null) if required => {
+            errors.add("encoding_format", "The encoding format field is required.");
+            false
+        }
         None | Some(Value::Null) => false,
         Some(Value::String(format)) if format == "float" => false,
         Some(Value::String(format)) if format == "base64" => true,
@@ -108,8 +114,12 @@ fn parse_inputs(body: &Map<String, Value>, errors: &mut FieldErrors) -> Vec<Stri
     inputs
 }
 
-fn parse_dimensions(body: &Map<String, Value>, errors: &mut FieldErrors) -> usize {
+fn parse_dimensions(body: &Map<String, Value>, required: bool, errors: &mut FieldErrors) -> usize {
     match body.get("dimensions") {
+        None | Some(Value::Null) if required => {
+            errors.add("dimensions", "The dimensions field is required.");
+            DEFAULT_DIMENSIONS
+        }
         None | Some(Value::Null) => DEFAULT_DIMENSIONS,
         Some(Value::Number(n)) => match n.as_u64() {
             Some(d @ 1..=MAX_DIMENSIONS) => d as usize,
