@@ -12,7 +12,7 @@ use unified::{
     chat_model_with, collect_stream, embedding_model_with, ChatModel, ChatRequest, EmbeddingModel,
     ErrorKind, FinishReason, Message, MockChatModel, MockReply, PartialResponse, RequestOptions,
 };
-use wiremock::matchers::{body_partial_json, method, path};
+use wiremock::matchers::{any, body_partial_json, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 const ANSWER: &str = "Bern is the federal city of Switzerland.";
@@ -45,11 +45,11 @@ impl Backend {
         let mut env = HashMap::new();
         match self {
             Backend::PeakPrivacy => {
-                env.insert("PEAKPRIVACY_API_TOKEN", "pp-key".to_owned());
+                env.insert("PEAKPRIVACY_API_TOKEN", self.key().to_owned());
                 env.insert("PEAKPRIVACY_API_URL", format!("{}/v1/", server.uri()));
             }
             Backend::AligneAI => {
-                env.insert("ALIGNEAI_API_KEY", "al-key".to_owned());
+                env.insert("ALIGNEAI_API_KEY", self.key().to_owned());
                 env.insert("ALIGNEAI_BASE_URL", format!("{}/v1", server.uri()));
             }
         }
@@ -92,6 +92,25 @@ impl Backend {
     async fn model(self, server: &MockServer) -> Arc<dyn ChatModel> {
         let env = self.env(server);
         chat_model_with(self.spec(), &|name| env.get(name).cloned()).unwrap()
+    }
+
+    /// The provider's embedding model, if it has embeddings.
+    fn embedding_model(self, server: &MockServer) -> Option<Arc<dyn EmbeddingModel>> {
+        let env = self.env(server);
+        match self {
+            Backend::PeakPrivacy => None,
+            Backend::AligneAI => {
+                Some(embedding_model_with("aligneai:emb-1", &|n| env.get(n).cloned()).unwrap())
+            }
+        }
+    }
+
+    /// The credential [`env`](Self::env) sets; no error may show it.
+    fn key(self) -> &'static str {
+        match self {
+            Backend::PeakPrivacy => "pp-key",
+            Backend::AligneAI => "al-key",
+        }
     }
 }
 
@@ -400,76 +419,156 @@ async fn embed_with_passes_options() {
     assert_eq!(mock.calls()[0].options.get_max_retries(), Some(3));
 }
 
-/// Every status surfaces as the same kind, with the same accessors, for every provider.
-#[tokio::test]
-async fn each_error_kind_surfaces_identically() {
-    let cases: Vec<(u16, Value, ErrorKind)> = vec![
-        (400, json!({"error": "Bad request"}), ErrorKind::BadRequest),
+/// An error body as a server sends it.
+#[derive(Debug, Clone)]
+enum Body {
+    Json(Value),
+    /// A proxy's HTML page.
+    Html(&'static str),
+}
+
+impl Body {
+    fn template(&self, status: u16) -> ResponseTemplate {
+        let template = ResponseTemplate::new(status);
+        match self {
+            Body::Json(value) => template.set_body_json(value),
+            Body::Html(page) => template.set_body_raw(*page, "text/html"),
+        }
+    }
+
+    /// The field errors the body carries (`{"errors": {field: [..]}}`).
+    fn field_errors(&self) -> Vec<(String, usize)> {
+        match self {
+            Body::Json(value) => value["errors"]
+                .as_object()
+                .map(|fields| {
+                    fields
+                        .iter()
+                        .map(|(field, msgs)| (field.clone(), msgs.as_array().map_or(0, Vec::len)))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            Body::Html(_) => Vec::new(),
+        }
+    }
+}
+
+/// The status -> kind table, with the body shapes both APIs send (the single place it is
+/// tested end to end; llm-core unit-tests the classifier itself).
+fn status_cases() -> Vec<(u16, Body, ErrorKind)> {
+    let json = |v: Value| Body::Json(v);
+    vec![
+        (400, json(json!({"error": "Bad request"})), ErrorKind::BadRequest),
+        (
+            400,
+            json(json!({"message": "Validation error", "errors": {"files.0": ["bad mimetype"]}})),
+            ErrorKind::BadRequest,
+        ),
         (
             401,
-            json!({"error": "Unauthenticated"}),
+            json(json!({"error": "Unauthenticated"})),
             ErrorKind::Authentication,
         ),
         (
             403,
-            json!({"error": "Forbidden"}),
+            json(json!({"error": "This action is unauthorized."})),
             ErrorKind::PermissionDenied,
         ),
         (
             403,
-            json!({"error": "Subscription amount limit has been reached"}),
+            json(json!({"error": "Subscription amount limit has been reached"})),
             ErrorKind::QuotaExceeded,
         ),
-        (404, json!({"error": "Not found"}), ErrorKind::NotFound),
+        (404, json(json!({"error": "Not found"})), ErrorKind::NotFound),
+        (404, json(json!({"message": "Not Found"})), ErrorKind::NotFound),
+        (
+            408,
+            json(json!({"error": "Request timeout"})),
+            ErrorKind::RequestTimeout,
+        ),
+        (409, json(json!({"error": "Conflict"})), ErrorKind::Conflict),
         (
             413,
-            json!({"error": "Request Entity Too Large"}),
+            json(json!({"error": "Request Entity Too Large"})),
             ErrorKind::PayloadTooLarge,
         ),
         (
             422,
-            json!({"message": "Validation error", "errors": {"model": ["The selected model is invalid."]}}),
+            json(json!({"message": "Validation error",
+                        "errors": {"model": ["The model field must be a string.", "The selected model is invalid."],
+                                   "name": ["The name field is required."]}})),
             ErrorKind::UnprocessableEntity,
         ),
         (
             429,
-            json!({"error": "Too many requests"}),
+            json(json!({"message": "Too Many Attempts."})),
+            ErrorKind::RateLimit,
+        ),
+        (
+            429,
+            json(json!({"error": {"message": "Slow down", "type": "rate_limit"}})),
             ErrorKind::RateLimit,
         ),
         (
             500,
-            json!({"error": "Server Error"}),
+            json(json!({"message": "Server Error"})),
+            ErrorKind::InternalServer,
+        ),
+        (
+            502,
+            json(json!({"error": "Bad gateway"})),
+            ErrorKind::InternalServer,
+        ),
+        (
+            502,
+            Body::Html("<html><title>502 Bad Gateway</title></html>"),
             ErrorKind::InternalServer,
         ),
         (
             503,
-            json!({"error": "Unavailable"}),
+            json(json!({"error": "Unavailable"})),
             ErrorKind::InternalServer,
         ),
-    ];
+        (
+            503,
+            Body::Html("<html><head><title>503 Service Temporarily Unavailable</title></head><body>nginx</body></html>"),
+            ErrorKind::InternalServer,
+        ),
+    ]
+}
+
+/// Every status surfaces as the same kind, with the same accessors, for every provider, on
+/// the plain, streamed and (where the provider has them) embeddings calls.
+#[tokio::test]
+async fn each_error_kind_surfaces_identically() {
     for backend in BACKENDS {
-        for (status, body, kind) in &cases {
+        for (status, body, kind) in status_cases() {
             let server = MockServer::start().await;
-            Mock::given(path(backend.chat_path()))
-                // A 1 ms server hint keeps the retries of 429/5xx instant.
+            Mock::given(any())
+                // A 1 ms server hint keeps the retries of 408/409/429/5xx instant.
                 .respond_with(
-                    ResponseTemplate::new(*status)
+                    body.template(status)
                         .insert_header("retry-after-ms", "1")
-                        .insert_header("x-request-id", "req-42")
-                        .set_body_json(body),
+                        .insert_header("x-request-id", "req-42"),
                 )
                 .mount(&server)
                 .await;
             let model = backend.model(&server).await;
             let err = model.chat(request()).await.unwrap_err();
-            let what = format!("{backend:?} {status}");
-            assert_eq!(err.kind(), *kind, "{what}");
-            assert_eq!(err.status(), Some(*status), "{what}");
+            let what = format!("{backend:?} {status} {body:?}");
+            assert_eq!(err.kind(), kind, "{what}");
+            assert_eq!(err.status(), Some(status), "{what}");
             assert_eq!(err.request_id(), Some("req-42"), "{what}");
-            assert!(err.api_message().is_some(), "{what}");
-            if *status == 422 {
-                assert_eq!(err.field_errors().unwrap()["model"].len(), 1, "{what}");
+            assert!(err.api_message().is_some(), "{what}: {err:?}");
+            assert!(err.raw_body().is_some(), "{what}");
+            for (field, count) in body.field_errors() {
+                assert_eq!(err.field_errors().unwrap()[&field].len(), count, "{what}");
             }
+            if let Body::Html(page) = &body {
+                assert_eq!(err.raw_body(), Some(*page), "{what}: kept raw");
+            }
+            let shown = format!("{err} {err:?}");
+            assert!(!shown.contains(backend.key()), "{what}: {shown}");
             let expected_attempts = if err.is_retryable() { 3 } else { 1 };
             assert_eq!(
                 server.received_requests().await.unwrap().len(),
@@ -478,30 +577,31 @@ async fn each_error_kind_surfaces_identically() {
             );
             // The stream path reports the same kind.
             let err = model.chat_stream(request()).await.map(|_| ()).unwrap_err();
-            assert_eq!(err.kind(), *kind, "{what} (stream)");
+            assert_eq!(err.kind(), kind, "{what} (stream)");
+            assert_eq!(err.status(), Some(status), "{what} (stream)");
+            // So does the embeddings path (batched: the error names the failed inputs and
+            // keeps kind and status; the server's details stay on the batch error's source).
+            if let Some(embedder) = backend.embedding_model(&server) {
+                let err = embedder.embed(vec!["a".into()]).await.unwrap_err();
+                assert_eq!(err.kind(), kind, "{what} (embeddings)");
+                assert_eq!(err.status(), Some(status), "{what} (embeddings)");
+            }
         }
     }
 }
 
 #[tokio::test]
 async fn connection_errors_surface_identically() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let addr = llm_testkit::raw::refused_addr();
     for backend in BACKENDS {
         let env: HashMap<&str, String> = match backend {
             Backend::PeakPrivacy => HashMap::from([
                 ("PEAKPRIVACY_API_TOKEN", "k".to_owned()),
-                (
-                    "PEAKPRIVACY_API_URL",
-                    format!("http://127.0.0.1:{port}/v1/"),
-                ),
+                ("PEAKPRIVACY_API_URL", format!("http://{addr}/v1/")),
             ]),
             Backend::AligneAI => HashMap::from([
                 ("ALIGNEAI_API_KEY", "k".to_owned()),
-                ("ALIGNEAI_BASE_URL", format!("http://127.0.0.1:{port}/v1")),
+                ("ALIGNEAI_BASE_URL", format!("http://{addr}/v1")),
             ]),
         };
         let model = chat_model_with(backend.spec(), &|n| env.get(n).cloned()).unwrap();

@@ -12,8 +12,9 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use llm_core::{ErrorKind, RequestOptions};
+use llm_testkit::raw::{chunk, head, last_chunk, RawServer, Step};
 use serde_json::json;
-use support::{chunk, head, last_chunk, within, RawServer, Step, KEY};
+use support::{within, KEY};
 use wiremock::matchers::{any, body_partial_json};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

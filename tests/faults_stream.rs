@@ -10,10 +10,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::{Stream, StreamExt};
-use llm_core::retry::FixedJitter;
+use llm_core::retry::{FixedJitter, RecordingSleep};
 use llm_core::{Error, ErrorKind};
+use llm_testkit::raw::{chunk, head, last_chunk, response, RawServer, Step};
 use peakprivacy::{ChatCompletionRequest, Message, PeakPrivacy};
-use support::{chunk, head, last_chunk, response, within, RawServer, RecordingSleep, Step, KEY};
+use support::{within, KEY};
 
 const BOUND: Duration = Duration::from_secs(10);
 const IDLE: Duration = Duration::from_millis(400);

@@ -10,10 +10,11 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use aligneai::{AligneAI, EmbeddingRequest};
-use llm_core::retry::{Clock, FixedJitter};
+use llm_core::retry::{Clock, FixedJitter, RecordingSleep};
 use llm_core::ErrorKind;
+use llm_testkit::raw::{chunk, head, refused_addr, response, RawServer, Step};
 use peakprivacy::{ChatCompletionRequest, Message, PeakPrivacy};
-use support::{chunk, head, refused_addr, response, within, RawServer, RecordingSleep, Step, KEY};
+use support::{within, KEY};
 
 /// Every call in this file must return within this bound (a hang fails fast).
 const BOUND: Duration = Duration::from_secs(10);
@@ -94,7 +95,7 @@ fn assert_no_key(err: &peakprivacy::Error) {
 
 #[tokio::test]
 async fn connection_refused_is_a_retried_connection_error() {
-    let uri = refused_addr().await;
+    let uri = format!("http://{}", refused_addr());
     let sleep = RecordingSleep::new();
     let client = peak(&uri, &sleep);
     let (result, elapsed) = within(BOUND, client.chat().completions().create(request())).await;
@@ -689,7 +690,7 @@ async fn aligneai_reset_then_503_then_success() {
 #[tokio::test]
 async fn aligneai_refused_and_timeout() {
     let sleep = RecordingSleep::new();
-    let client = aligne(&refused_addr().await, &sleep);
+    let client = aligne(&format!("http://{}", refused_addr()), &sleep);
     let (result, elapsed) = within(BOUND, client.models().list()).await;
     assert_eq!(result.unwrap_err().kind(), ErrorKind::Connection);
     assert_eq!(sleep.retries(), 2);

@@ -14,8 +14,9 @@ use bytes::Bytes;
 use futures_util::StreamExt;
 use llm_core::sse::{Event, EventStream, SseDecoder};
 use llm_core::{Error, ErrorKind};
+use llm_testkit::raw::{response, RawServer, Step};
 use proptest::prelude::*;
-use support::{response, RawServer, Step, KEY};
+use support::KEY;
 
 type Item = Result<Event, ErrorKind>;
 

@@ -10,8 +10,9 @@ use std::time::Duration;
 
 use aligneai::{AligneAI, EmbeddingRequest};
 use llm_core::{Error, ErrorKind, RequestOptions, SecretString, Transport};
+use llm_testkit::raw::{response, RawServer, Step};
 use peakprivacy::{ChatCompletionRequest, Message, PeakPrivacy};
-use support::{response, within, RawServer, Step, KEY};
+use support::{within, KEY};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -229,7 +230,7 @@ async fn stream_errors_from_an_echoing_server_never_show_the_key() {
 #[tokio::test]
 async fn transport_errors_never_show_the_key() {
     // Connection refused, with the key also in the URL's query (it must be dropped).
-    let uri = support::refused_addr().await;
+    let uri = format!("http://{}", llm_testkit::raw::refused_addr());
     let peak = peak_builder(&uri).build().unwrap();
     let (result, _) = within(BOUND, peak.models().list()).await;
     assert_error_hidden(&result.unwrap_err());

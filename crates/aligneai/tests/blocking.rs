@@ -7,12 +7,12 @@ mod support;
 use std::sync::Arc;
 
 use aligneai::blocking::AligneAI;
-use aligneai::retry::FixedJitter;
+use aligneai::retry::{FixedJitter, RecordingSleep};
 use aligneai::{
     BatchOptions, ChatCompletionRequest, EmbeddingRequest, ErrorKind, Message, RequestOptions,
 };
 use serde_json::json;
-use support::{completion_body, data_body, RecordingSleep, KEY};
+use support::{completion_body, data_body, KEY};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

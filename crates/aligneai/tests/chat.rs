@@ -6,9 +6,9 @@ mod support;
 
 use aligneai::{ChatCompletionRequest, ErrorKind, FinishReason, Message, RequestOptions, Role};
 use futures_util::{StreamExt, TryStreamExt};
+use llm_testkit::raw::{head, RawServer, Step};
 use serde_json::json;
 use support::{client, completion_body};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -271,53 +271,18 @@ async fn a_body_cut_mid_event_is_an_error_not_a_clean_end() {
     assert!(stream.next().await.is_none());
 }
 
-/// A server that sends headers promising more bytes than it sends, then closes.
-async fn truncating_server(first_event: &'static str) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        let (mut socket, _) = listener.accept().await.unwrap();
-        let mut request = Vec::new();
-        let mut buf = [0u8; 4096];
-        // Read the head and the (small) JSON body.
-        loop {
-            let n = socket.read(&mut buf).await.unwrap();
-            request.extend_from_slice(&buf[..n]);
-            let text = String::from_utf8_lossy(&request);
-            if let Some(head_end) = text.find("\r\n\r\n") {
-                let length: usize = text[..head_end]
-                    .lines()
-                    .find_map(|l| {
-                        l.to_ascii_lowercase()
-                            .strip_prefix("content-length:")
-                            .map(|v| v.trim().parse().unwrap())
-                    })
-                    .unwrap_or(0);
-                if request.len() >= head_end + 4 + length {
-                    break;
-                }
-            }
-            if n == 0 {
-                break;
-            }
-        }
-        let head =
-            "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncontent-length: 10000\r\n\r\n";
-        socket.write_all(head.as_bytes()).await.unwrap();
-        socket.write_all(first_event.as_bytes()).await.unwrap();
-        socket.flush().await.unwrap();
-        drop(socket);
-    });
-    format!("http://{addr}/v1")
-}
-
 #[tokio::test]
 async fn a_reset_connection_is_an_error_item() {
-    let base =
-        truncating_server("data: {\"choices\":[{\"delta\":{\"content\":\"Hi\"}}]}\n\n").await;
+    // Headers promising more bytes than are sent, one event, then the connection closes.
+    let server = RawServer::start(vec![vec![
+        Step::Write(head(200, "text/event-stream", Some(10_000))),
+        Step::text("data: {\"choices\":[{\"delta\":{\"content\":\"Hi\"}}]}\n\n"),
+        Step::Close,
+    ]])
+    .await;
     let client = aligneai::AligneAI::builder()
         .api_key("k")
-        .base_url(base)
+        .base_url(format!("{}/v1", server.uri()))
         .build()
         .unwrap();
     let mut stream = client

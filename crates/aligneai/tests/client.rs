@@ -3,8 +3,9 @@
 
 mod support;
 
+use aligneai::retry::RecordingSleep;
 use aligneai::{AligneAI, EmbeddingRequest, ErrorKind};
-use support::{client, data_body, RecordingSleep, KEY};
+use support::{client, data_body, KEY};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

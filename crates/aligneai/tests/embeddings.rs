@@ -4,9 +4,10 @@
 
 mod support;
 
+use aligneai::retry::RecordingSleep;
 use aligneai::{EmbeddingRequest, EmbeddingsResponseFormat, EncodingFormat, ErrorKind};
 use serde_json::json;
-use support::{b64, client, data_body, RecordingSleep};
+use support::{b64, client, data_body};
 use wiremock::matchers::{body_json, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

@@ -6,11 +6,13 @@ mod support;
 
 use std::time::Duration;
 
+use aligneai::retry::RecordingSleep;
 use aligneai::{
     ChatCompletionRequest, EmbeddingRequest, ErrorKind, Message, RequestOptions, RetryPolicy,
 };
+use llm_testkit::raw::refused_addr;
 use serde_json::json;
-use support::{client, data_body, RecordingSleep};
+use support::{client, data_body};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -84,14 +86,10 @@ async fn non_retryable_statuses_get_one_attempt() {
 #[tokio::test]
 async fn connection_errors_get_three_attempts() {
     // A port with nothing listening: connection refused on every attempt.
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
     let sleep = RecordingSleep::default();
     let client = aligneai::AligneAI::builder()
         .api_key("k")
-        .base_url(format!("http://127.0.0.1:{port}/v1"))
+        .base_url(format!("http://{}/v1", refused_addr()))
         .sleep_impl(std::sync::Arc::new(sleep.clone()))
         .jitter(std::sync::Arc::new(aligneai::retry::FixedJitter(0.0)))
         .build()

@@ -5,29 +5,12 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
-use llm_core::retry::{Clock, FixedJitter, RetryPolicy, Sleep, SleepFuture};
+use llm_core::retry::{Clock, FixedJitter, RecordingSleep, RetryPolicy};
 use llm_core::{ApiRequest, ErrorKind, RequestOptions, SecretString, Transport, TransportBuilder};
 use wiremock::matchers::{body_json, header, header_exists, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 const KEY: &str = "test-key-5f2c";
-
-/// Records requested delays and returns at once.
-#[derive(Debug, Default, Clone)]
-struct RecordingSleep(Arc<Mutex<Vec<Duration>>>);
-
-impl RecordingSleep {
-    fn delays(&self) -> Vec<Duration> {
-        self.0.lock().unwrap().clone()
-    }
-}
-
-impl Sleep for RecordingSleep {
-    fn sleep(&self, delay: Duration) -> SleepFuture {
-        self.0.lock().unwrap().push(delay);
-        Box::pin(async {})
-    }
-}
 
 #[derive(Debug)]
 struct FixedClock(SystemTime);
@@ -43,7 +26,7 @@ fn builder(server: &MockServer, sleep: &RecordingSleep) -> TransportBuilder {
         .auth("Api-Token", SecretString::from(KEY))
         .user_agent("test-sdk/9.9")
         .default_header("X-Requested-With", "XMLHttpRequest")
-        .sleep_impl(Arc::new(sleep.clone()))
+        .sleep_impl(sleep.arc())
         .jitter(Arc::new(FixedJitter(0.0)))
 }
 
@@ -372,15 +355,9 @@ async fn total_deadline_stops_retrying() {
 
 #[tokio::test]
 async fn connection_refused_is_retried_and_typed() {
-    // Bind then drop a listener: nothing listens on that port now.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
     let sleep = RecordingSleep::default();
-    let t = Transport::builder(format!("http://127.0.0.1:{port}/"))
-        .sleep_impl(Arc::new(sleep.clone()))
+    let t = Transport::builder(format!("http://{}/", llm_testkit::raw::refused_addr()))
+        .sleep_impl(sleep.arc())
         .jitter(Arc::new(FixedJitter(0.0)))
         .build()
         .unwrap();

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::*;
+use llm_core::retry::RecordingSleep;
 use peakprivacy::blocking::PeakPrivacy;
 use peakprivacy::{ErrorKind, FinishReason, RequestOptions};
 use serde_json::json;

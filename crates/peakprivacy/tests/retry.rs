@@ -8,6 +8,8 @@ use std::time::{Duration, SystemTime};
 
 use common::*;
 use futures_util::StreamExt;
+use llm_core::retry::RecordingSleep;
+use llm_testkit::raw::refused_addr;
 use peakprivacy::retry::Clock;
 use peakprivacy::{ErrorKind, PeakPrivacy, RequestOptions, RetryPolicy};
 use serde_json::json;
@@ -353,14 +355,10 @@ async fn stream_requests_are_retried_until_headers_arrive() {
 
 #[tokio::test]
 async fn connection_errors_are_retried() {
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
     let sleep = RecordingSleep::default();
     let client = PeakPrivacy::builder()
         .api_token(TOKEN)
-        .base_url(format!("http://127.0.0.1:{port}/v1"))
+        .base_url(format!("http://{}/v1", refused_addr()))
         .max_retries(2)
         .sleep_impl(Arc::new(sleep.clone()))
         .jitter(Arc::new(peakprivacy::retry::FixedJitter(0.0)))

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use common::*;
 use futures_util::{StreamExt, TryStreamExt};
+use llm_testkit::raw::{chunk, head, RawServer, Step};
 use peakprivacy::{
     ChatCompletionChunk, ChatCompletionStream, ErrorKind, FinishReason, PeakPrivacy, Result, Role,
 };
@@ -187,11 +188,17 @@ async fn stream_cut_mid_event_is_an_error() {
 
 #[tokio::test]
 async fn connection_reset_mid_stream_is_an_error_not_an_end() {
-    let head = chunked_sse_head_and(&format!("data: {}\n\n", message_chunk("a")));
-    let base = raw_server(head, AfterWrite::Close).await;
+    let server = RawServer::start(vec![vec![
+        Step::Write(head(200, "text/event-stream", None)),
+        Step::Write(chunk(
+            format!("data: {}\n\n", message_chunk("a")).as_bytes(),
+        )),
+        Step::Close,
+    ]])
+    .await;
     let client = PeakPrivacy::builder()
         .api_token(TOKEN)
-        .base_url(base)
+        .base_url(format!("{}/v1/", server.uri()))
         .max_retries(0)
         .build()
         .unwrap();
@@ -210,11 +217,17 @@ async fn connection_reset_mid_stream_is_an_error_not_an_end() {
 
 #[tokio::test]
 async fn stalled_stream_hits_the_idle_timeout() {
-    let head = chunked_sse_head_and(&format!("data: {}\n\n", message_chunk("a")));
-    let base = raw_server(head, AfterWrite::Stall).await;
+    let server = RawServer::start(vec![vec![
+        Step::Write(head(200, "text/event-stream", None)),
+        Step::Write(chunk(
+            format!("data: {}\n\n", message_chunk("a")).as_bytes(),
+        )),
+        Step::Hang,
+    ]])
+    .await;
     let client = PeakPrivacy::builder()
         .api_token(TOKEN)
-        .base_url(base)
+        .base_url(format!("{}/v1/", server.uri()))
         .max_retries(0)
         .stream_idle_timeout(Duration::from_millis(200))
         .build()

@@ -1,39 +1,21 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::Arc;
 
-use aligneai::retry::{FixedJitter, Sleep, SleepFuture};
+use aligneai::retry::{FixedJitter, RecordingSleep};
 use aligneai::{AligneAI, AligneAIBuilder};
 use serde_json::{json, Value};
 use wiremock::MockServer;
 
 pub const KEY: &str = "test-key-123";
 
-/// Records the retry loop's delays and returns at once.
-#[derive(Debug, Default, Clone)]
-pub struct RecordingSleep(pub Arc<Mutex<Vec<Duration>>>);
-
-impl Sleep for RecordingSleep {
-    fn sleep(&self, delay: Duration) -> SleepFuture {
-        self.0.lock().unwrap().push(delay);
-        Box::pin(async {})
-    }
-}
-
-impl RecordingSleep {
-    pub fn delays(&self) -> Vec<Duration> {
-        self.0.lock().unwrap().clone()
-    }
-}
-
 /// A builder pointed at `server` (`{uri}/v1`), with the key, a recording sleep and no jitter.
 pub fn builder(server: &MockServer, sleep: &RecordingSleep) -> AligneAIBuilder {
     AligneAI::builder()
         .api_key(KEY)
         .base_url(format!("{}/v1", server.uri()))
-        .sleep_impl(Arc::new(sleep.clone()))
+        .sleep_impl(sleep.arc())
         .jitter(Arc::new(FixedJitter(0.0)))
 }
 

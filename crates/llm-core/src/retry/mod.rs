@@ -10,5 +10,6 @@ mod runtime;
 pub use backoff::Backoff;
 pub use policy::{OnRetry, RetryDecision, RetryEvent, RetryPolicy};
 pub use runtime::{
-    Clock, FixedJitter, Jitter, RandomJitter, Sleep, SleepFuture, SystemClock, TokioSleep,
+    Clock, FixedJitter, Jitter, RandomJitter, RecordingSleep, Sleep, SleepFuture, SystemClock,
+    TokioSleep,
 };

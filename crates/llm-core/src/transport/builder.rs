@@ -187,7 +187,8 @@ impl TransportBuilder {
 
     /// **Dangerous**: turns TLS certificate verification off, so anyone on the network path
     /// can read the key and the traffic. For local test servers with self-signed
-    /// certificates only. There is deliberately no environment variable for this.
+    /// certificates only. There is deliberately no environment variable for this. Without
+    /// the `rustls` and `native-tls` features there is no TLS, and this has no effect.
     pub fn danger_accept_invalid_certs(mut self, accept: bool) -> Self {
         self.danger_accept_invalid_certs = accept;
         self
@@ -245,8 +246,11 @@ impl TransportBuilder {
             None => {
                 let builder = reqwest::Client::builder()
                     .connect_timeout(self.connect_timeout)
-                    .redirect(crate::same_origin_redirects())
-                    .tls_danger_accept_invalid_certs(self.danger_accept_invalid_certs);
+                    .redirect(crate::same_origin_redirects());
+                // Without a TLS feature the client speaks plain HTTP only: no certificates.
+                #[cfg(any(feature = "rustls", feature = "native-tls"))]
+                let builder =
+                    builder.tls_danger_accept_invalid_certs(self.danger_accept_invalid_certs);
                 builder.build().map_err(|e| {
                     Error::with_source(ErrorKind::Config, "the HTTP client could not be built", e)
                 })?

@@ -22,7 +22,6 @@ mod rules;
 use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
-use std::time::Duration;
 
 use async_trait::async_trait;
 use futures_util::StreamExt;
@@ -32,6 +31,8 @@ use tokio::time::Instant;
 pub use self::breaker::{BreakerConfig, BreakerState, CallPermit, CircuitBreaker, ManualClock};
 pub use self::budget::{BudgetConfig, RetryBudget};
 pub use self::rules::{FallbackRules, OnError};
+/// Re-exported for tests of code that retries through a fallback.
+pub use llm_core::retry::RecordingSleep;
 
 use crate::{
     guard_stream, Capabilities, ChatChunk, ChatModel, ChatRequest, ChatResponse, ChatStream,
@@ -763,55 +764,5 @@ impl EmbeddingModel for FallbackEmbeddings {
         };
         let (out, _) = self.core.run(&self.members, &options, call).await?;
         Ok(out)
-    }
-}
-
-/// A [`Sleep`] that returns at once and records what it was asked to wait: for tests of
-/// code that retries. Clones share the record.
-///
-/// ```
-/// use llm_core::retry::Sleep;
-/// use std::time::Duration;
-/// # #[tokio::main(flavor = "current_thread")] async fn main() {
-/// let sleep = unified::RecordingSleep::new();
-/// sleep.sleep(Duration::from_secs(1)).await;
-/// assert_eq!(sleep.delays(), [Duration::from_secs(1)]);
-/// # }
-/// ```
-#[derive(Debug, Clone, Default)]
-pub struct RecordingSleep {
-    delays: Arc<std::sync::Mutex<Vec<Duration>>>,
-}
-
-impl RecordingSleep {
-    /// An empty record.
-    ///
-    /// ```
-    /// assert!(unified::RecordingSleep::new().delays().is_empty());
-    /// ```
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// The delays asked for so far, in order.
-    ///
-    /// ```
-    /// assert_eq!(unified::RecordingSleep::new().delays().len(), 0);
-    /// ```
-    pub fn delays(&self) -> Vec<Duration> {
-        self.delays
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone()
-    }
-}
-
-impl Sleep for RecordingSleep {
-    fn sleep(&self, delay: Duration) -> llm_core::retry::SleepFuture {
-        self.delays
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .push(delay);
-        Box::pin(async {})
     }
 }
