@@ -644,6 +644,8 @@ async fn retries_apply() {
 fn embeddings_responder(req: &Request) -> ResponseTemplate {
     let body: Value = req.body_json().unwrap();
     let inputs = body["inputs"].as_array().unwrap();
+    // Vectors as long as the request asks (`dimensions`, sent by default), else 3.
+    let dimensions = body["dimensions"].as_u64().map_or(3, |d| d as usize);
     // Answer in reverse order with explicit indexes: the SDK must restore input order.
     let data: Vec<Value> = inputs
         .iter()
@@ -651,7 +653,9 @@ fn embeddings_responder(req: &Request) -> ResponseTemplate {
         .rev()
         .map(|(i, text)| {
             let len = text.as_str().unwrap().len() as f32;
-            json!({"object": "embedding", "index": i, "embedding": [len, i as f32, 0.5]})
+            let mut vector = vec![len, i as f32];
+            vector.resize(dimensions.max(2), 0.5);
+            json!({"object": "embedding", "index": i, "embedding": vector})
         })
         .collect();
     ResponseTemplate::new(200)
@@ -691,7 +695,8 @@ async fn embeddings_order_and_dimensions() {
         .await;
     let env = Backend::AligneAI.env(&server);
     let model = embedding_model_with("aligneai:emb-1", &|n| env.get(n).cloned()).unwrap();
-    check_embeddings(model.clone(), Some(3)).await;
+    // The client sends the default dimensions; the model declares them.
+    check_embeddings(model.clone(), Some(768)).await;
     let out = model
         .embed(vec!["a".into(), "bbb".into(), "cc".into()])
         .await

@@ -405,6 +405,50 @@ async fn collecting_an_endless_stream_stops_at_the_size_limit() {
     assert_eq!(result.unwrap_err().kind(), ErrorKind::ResponseTooLarge);
 }
 
+/// Sibling of 11: a body of endless blank lines before any content (what the body kind is
+/// decided on) is bounded by the same limit, on both providers.
+#[tokio::test]
+async fn endless_leading_whitespace_stops_at_the_size_limit() {
+    let mut steps = vec![Step::Write(head(200, "text/event-stream", None))];
+    for _ in 0..2000 {
+        steps.push(Step::Write(chunk(&[b'\n'; 1000])));
+    }
+    steps.push(Step::Hang);
+    let server = RawServer::start(vec![steps]).await;
+    let peak = peak(&server.uri())
+        .max_response_size(64 * 1024)
+        .build()
+        .unwrap();
+    let aligne = aligne(&server.uri())
+        .max_response_size(64 * 1024)
+        .build()
+        .unwrap();
+    let (peak_result, _) = within(BOUND, async {
+        peak.chat()
+            .completions()
+            .create_stream(peak_request())
+            .await?
+            .collect_completion()
+            .await
+    })
+    .await;
+    let (aligne_result, _) = within(BOUND, async {
+        aligne
+            .chat()
+            .completions()
+            .create_stream(aligne_request())
+            .await?
+            .collect_completion()
+            .await
+    })
+    .await;
+    assert_eq!(peak_result.unwrap_err().kind(), ErrorKind::ResponseTooLarge);
+    assert_eq!(
+        aligne_result.unwrap_err().kind(),
+        ErrorKind::ResponseTooLarge
+    );
+}
+
 // ------------------------------------- 5. dropping a blocking stream closes the connection
 
 /// A server that streams an SSE event every 20 ms until a write fails, and records when.

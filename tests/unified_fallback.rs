@@ -399,8 +399,14 @@ async fn embeddings_fall_back_only_among_interchangeable_models() {
         .build()
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Config);
+    // (A client without the default fields sends no dimensions, so declares none.)
+    let bare = replica
+        .client_builder()
+        .embedding_defaults(false)
+        .build()
+        .unwrap();
     let undeclared: Arc<dyn EmbeddingModel> = Arc::new(AligneAIEmbeddings::new(
-        replica.client().unwrap(),
+        bare,
         Some("nomic-embed-v1.5".into()),
     ));
     let err = FallbackEmbeddings::builder()

@@ -104,6 +104,21 @@ impl AligneAI {
         }
     }
 
+    /// True when embeddings bodies get the default model, dimensions and encoding format
+    /// for fields the request leaves unset (the default; see
+    /// [`AligneAIBuilder::embedding_defaults`](crate::AligneAIBuilder::embedding_defaults)).
+    ///
+    /// ```
+    /// let client = aligneai::AligneAI::new("k")?;
+    /// assert!(client.sends_embedding_defaults());
+    /// let client = aligneai::AligneAI::builder().api_key("k").embedding_defaults(false).build()?;
+    /// assert!(!client.sends_embedding_defaults());
+    /// # Ok::<(), aligneai::Error>(())
+    /// ```
+    pub fn sends_embedding_defaults(&self) -> bool {
+        self.config.embedding_defaults
+    }
+
     /// Embeddings: `POST {base}/embeddings`, and the batching helper.
     ///
     /// ```

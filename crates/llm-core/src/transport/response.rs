@@ -162,7 +162,7 @@ impl StreamResponse {
         let start = within(
             self.idle_timeout,
             self.read_deadline,
-            self.body.peek_start(7),
+            self.body.peek_start(7, self.max_response_size),
         )
         .await
         .ok_or_else(|| Error::timeout("no response body within the stream idle timeout"))??;
@@ -320,27 +320,40 @@ impl Replay {
     }
 
     /// Up to `len` bytes from the first non-whitespace byte on (fewer at the end of the
-    /// body), buffering what was read so it is replayed.
-    async fn peek_start(&mut self, len: usize) -> Result<Bytes> {
+    /// body), buffering what was read so it is replayed. Leading whitespace means nothing
+    /// to JSON or SSE and is dropped as it arrives; more than `max_skip` bytes of it is
+    /// [`ErrorKind::ResponseTooLarge`], so a server sending only blanks cannot grow memory.
+    async fn peek_start(&mut self, len: usize, max_skip: usize) -> Result<Bytes> {
+        let mut skipped = 0usize;
         loop {
             if let Some(peeked) = &self.peeked {
-                if let Some(start) = peeked.iter().position(|b| !b.is_ascii_whitespace()) {
-                    if peeked.len() - start >= len {
-                        return Ok(peeked.slice(start..start + len));
-                    }
+                if peeked.len() >= len {
+                    return Ok(peeked.slice(..len));
                 }
             }
             let Some(more) = std::future::poll_fn(|cx| self.body.as_mut().poll_next(cx))
                 .await
                 .transpose()?
             else {
-                let peeked = self.peeked.clone().unwrap_or_default();
-                let start = peeked
+                return Ok(self.peeked.clone().unwrap_or_default());
+            };
+            let more = if self.peeked.is_none() {
+                let start = more
                     .iter()
                     .position(|b| !b.is_ascii_whitespace())
-                    .unwrap_or(peeked.len());
-                return Ok(peeked.slice(start..));
+                    .unwrap_or(more.len());
+                skipped = skipped.saturating_add(start);
+                if skipped > max_skip {
+                    return Err(too_large(max_skip));
+                }
+                more.slice(start..)
+            } else {
+                more
             };
+            if more.is_empty() {
+                continue;
+            }
+            // Joined only while fewer than `len` bytes are held: a few bytes at most.
             self.peeked = Some(match self.peeked.take() {
                 Some(prev) => {
                     let mut joined = BytesMut::from(&prev[..]);

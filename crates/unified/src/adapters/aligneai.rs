@@ -56,19 +56,34 @@ pub struct AligneAIEmbeddings {
 }
 
 impl AligneAIEmbeddings {
-    /// Wraps `client`; `model` is sent when set (the server picks its default otherwise).
+    /// Wraps `client`. The model and dimensions are those the client sends: `model` when
+    /// set, else [`aligneai::DEFAULT_EMBEDDING_MODEL`] and
+    /// [`aligneai::DEFAULT_EMBEDDING_DIMENSIONS`] (declared, so an answer of another length
+    /// is an error). A client built with `embedding_defaults(false)` sends only what is
+    /// set, and the server picks the rest.
     ///
     /// ```
     /// use unified::EmbeddingModel;
     /// let model = unified::AligneAIEmbeddings::new(aligneai::AligneAI::new("k")?, None);
+    /// assert_eq!((model.model(), model.dimensions()), (Some("nomic-embed-v1.5"), Some(768)));
+    ///
+    /// let bare = aligneai::AligneAI::builder().api_key("k").embedding_defaults(false).build()?;
+    /// let model = unified::AligneAIEmbeddings::new(bare, None);
     /// assert_eq!((model.model(), model.dimensions()), (None, None));
     /// # Ok::<(), unified::Error>(())
     /// ```
     pub fn new(client: AligneAI, model: Option<String>) -> Self {
+        let (model, dimensions) = if client.sends_embedding_defaults() {
+            let model = model.or_else(|| Some(aligneai::DEFAULT_EMBEDDING_MODEL.to_owned()));
+            let dimensions = usize::try_from(aligneai::DEFAULT_EMBEDDING_DIMENSIONS).ok();
+            (model, dimensions)
+        } else {
+            (model, None)
+        };
         Self {
             client,
             model,
-            dimensions: None,
+            dimensions,
         }
     }
 
