@@ -320,49 +320,37 @@ impl Replay {
     }
 
     /// Up to `len` bytes from the first non-whitespace byte on (fewer at the end of the
-    /// body), buffering what was read so it is replayed. Leading whitespace means nothing
-    /// to JSON or SSE and is dropped as it arrives; more than `max_skip` bytes of it is
-    /// [`ErrorKind::ResponseTooLarge`], so a server sending only blanks cannot grow memory.
-    async fn peek_start(&mut self, len: usize, max_skip: usize) -> Result<Bytes> {
-        let mut skipped = 0usize;
-        loop {
-            if let Some(peeked) = &self.peeked {
-                if peeked.len() >= len {
-                    return Ok(peeked.slice(..len));
-                }
+    /// body), buffering what was read so it is replayed whole. More than `cap` bytes of
+    /// leading whitespace is [`ErrorKind::ResponseTooLarge`], so a server sending only
+    /// blanks cannot grow memory without bound.
+    async fn peek_start(&mut self, len: usize, cap: usize) -> Result<Bytes> {
+        let mut buf = BytesMut::from(&self.peeked.take().unwrap_or_default()[..]);
+        // Leading whitespace scanned so far: each byte is looked at once.
+        let mut start = 0;
+        let result = loop {
+            let rest = buf.get(start..).unwrap_or_default();
+            let blanks = rest
+                .iter()
+                .position(|b| !b.is_ascii_whitespace())
+                .unwrap_or(rest.len());
+            start = start.saturating_add(blanks);
+            if start > cap {
+                break Err(too_large(cap));
             }
-            let Some(more) = std::future::poll_fn(|cx| self.body.as_mut().poll_next(cx))
-                .await
-                .transpose()?
-            else {
-                return Ok(self.peeked.clone().unwrap_or_default());
-            };
-            let more = if self.peeked.is_none() {
-                let start = more
-                    .iter()
-                    .position(|b| !b.is_ascii_whitespace())
-                    .unwrap_or(more.len());
-                skipped = skipped.saturating_add(start);
-                if skipped > max_skip {
-                    return Err(too_large(max_skip));
-                }
-                more.slice(start..)
-            } else {
-                more
-            };
-            if more.is_empty() {
-                continue;
+            let available = buf.len().saturating_sub(start);
+            if available >= len {
+                break Ok((start, len));
             }
-            // Joined only while fewer than `len` bytes are held: a few bytes at most.
-            self.peeked = Some(match self.peeked.take() {
-                Some(prev) => {
-                    let mut joined = BytesMut::from(&prev[..]);
-                    joined.extend_from_slice(&more);
-                    joined.freeze()
-                }
-                None => more,
-            });
-        }
+            match std::future::poll_fn(|cx| self.body.as_mut().poll_next(cx)).await {
+                Some(Ok(more)) => buf.extend_from_slice(&more),
+                Some(Err(err)) => break Err(Error::from(err)),
+                None => break Ok((start, available)),
+            }
+        };
+        let peeked = buf.freeze();
+        self.peeked = (!peeked.is_empty()).then(|| peeked.clone());
+        let (start, n) = result?;
+        Ok(peeked.slice(start..start.saturating_add(n)))
     }
 }
 
