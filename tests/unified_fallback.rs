@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use llm_core::retry::FixedJitter;
+use llm_testkit::logs::LogRecorder;
 use llm_testkit::{AligneAIEmulator, Fault, PeakPrivacyEmulator};
 use unified::{
     collect_stream, AligneAIChat, AligneAIEmbeddings, BreakerConfig, BreakerState, BudgetConfig,
@@ -101,6 +102,45 @@ async fn peakprivacy_503s_fail_over_to_aligneai_with_exact_attempts() {
     assert_eq!(rig.attempts(), (5, 2));
     assert_eq!(model.breaker(0).unwrap().state(), BreakerState::Open);
     assert_eq!(rig.sleep.delays().len(), 3);
+}
+
+/// The fallback's own log events (retry, next model) carry status, kind and request id,
+/// never the error's text, which quotes the server's body.
+#[tokio::test]
+async fn fallback_log_events_carry_no_body() {
+    const BODY_TEXT: &str = "patient Jane Doe, diagnosis: confidential";
+    let rig = Rig::start().await;
+    rig.pp.fail_next(
+        Fault::status(503)
+            .body(format!(r#"{{"error":"{BODY_TEXT}"}}"#))
+            .always(),
+    );
+    // A first call registers the log callsites: tests on other threads reaching them at
+    // the same moment could otherwise hide an event from this thread's recorder.
+    let warm_up = tracing::subscriber::set_default(LogRecorder::new("unified"));
+    rig.fallback().chat(question()).await.unwrap();
+    drop(warm_up);
+    let logs = LogRecorder::new("unified");
+    let guard = tracing::subscriber::set_default(logs.clone());
+    let answer = rig.fallback().chat(question()).await.unwrap();
+    drop(guard);
+    assert_eq!(answer.provider, "aligneai");
+    let events = logs.events();
+    let retries = events
+        .iter()
+        .filter(|e| e.contains("retrying the same model"));
+    assert_eq!(retries.count(), 2, "{events:?}");
+    let moved: Vec<_> = events.iter().filter(|e| e.contains("next model")).collect();
+    assert_eq!(moved.len(), 1, "{events:?}");
+    for field in ["status=503", "kind=server error", "request_id="] {
+        assert!(moved[0].contains(field), "{field} missing in {moved:?}");
+    }
+    for event in &events {
+        assert!(
+            !event.contains("Jane Doe"),
+            "a body reached the log: {event}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -2,11 +2,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use llm_core::retry::{Clock, FixedJitter, RecordingSleep, RetryPolicy};
 use llm_core::{ApiRequest, ErrorKind, RequestOptions, SecretString, Transport, TransportBuilder};
+use llm_testkit::logs::LogRecorder;
 use wiremock::matchers::{body_json, header, header_exists, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -586,45 +587,6 @@ async fn headers_are_replaced_not_repeated() {
 // ---------------------------------------------------------------- reliability (issue 11)
 
 /// Records the fields of every `llm_core` tracing event on this thread.
-#[derive(Debug, Default, Clone)]
-struct LogRecorder(Arc<Mutex<Vec<String>>>);
-
-impl LogRecorder {
-    fn events(&self) -> Vec<String> {
-        self.0.lock().unwrap().clone()
-    }
-}
-
-struct Fields(String);
-
-impl tracing::field::Visit for Fields {
-    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-        use std::fmt::Write;
-        let _ = write!(self.0, "{}={:?} ", field.name(), value);
-    }
-}
-
-impl tracing::Subscriber for LogRecorder {
-    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
-        true
-    }
-    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        tracing::span::Id::from_u64(1)
-    }
-    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
-    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-    fn event(&self, event: &tracing::Event<'_>) {
-        if !event.metadata().target().starts_with("llm_core") {
-            return;
-        }
-        let mut fields = Fields(String::new());
-        event.record(&mut fields);
-        self.0.lock().unwrap().push(fields.0);
-    }
-    fn enter(&self, _: &tracing::span::Id) {}
-    fn exit(&self, _: &tracing::span::Id) {}
-}
-
 #[tokio::test]
 async fn same_origin_redirect_loop_is_one_typed_error_not_retried() {
     let server = MockServer::start().await;
@@ -755,7 +717,7 @@ async fn credential_echoed_in_response_headers_is_redacted() {
         .await;
     let sleep = RecordingSleep::default();
     let t = builder(&server, &sleep).max_retries(1).build().unwrap();
-    let logs = LogRecorder::default();
+    let logs = LogRecorder::new("llm_core");
     let guard = tracing::subscriber::set_default(logs.clone());
 
     let err = t.send(ApiRequest::get("err")).await.unwrap_err();
@@ -803,7 +765,7 @@ async fn retry_log_events_carry_no_body() {
         .await;
     let sleep = RecordingSleep::default();
     let t = transport(&server, &sleep);
-    let logs = LogRecorder::default();
+    let logs = LogRecorder::new("llm_core");
     let guard = tracing::subscriber::set_default(logs.clone());
     let err = t.send(ApiRequest::get("x")).await.unwrap_err();
     drop(guard);
@@ -856,7 +818,7 @@ async fn huge_error_message_is_capped_in_display_and_debug() {
         .await;
     let sleep = RecordingSleep::default();
     let t = builder(&server, &sleep).max_retries(1).build().unwrap();
-    let logs = LogRecorder::default();
+    let logs = LogRecorder::new("llm_core");
     let guard = tracing::subscriber::set_default(logs.clone());
     let err = t.send(ApiRequest::get("x")).await.unwrap_err();
     drop(guard);

@@ -9,6 +9,7 @@ mod chat;
 mod clients;
 mod fault;
 mod ids;
+pub mod logs;
 pub mod peakprivacy;
 pub mod raw;
 mod record;

@@ -119,7 +119,10 @@ impl Core {
                 Turn::Done(value) => return Ok((value, index)),
                 Turn::Fail(err) => return Err(err),
                 Turn::Next(err) => {
-                    tracing::debug!(index, error = %err, "fallback: moving to the next model");
+                    tracing::debug!(
+                        index, kind = %err.kind(), status = err.status(),
+                        request_id = err.request_id(), "fallback: moving to the next model"
+                    );
                     last_error = Some(err);
                 }
             }
@@ -216,7 +219,12 @@ impl Core {
             permit = next;
             paid = Some(cost);
             retry = retry.saturating_add(1);
-            tracing::debug!(retry, delay_ms = delay.as_millis() as u64, error = %error, "fallback: retrying the same model");
+            // Logged without the error's text: it quotes the server's body.
+            tracing::debug!(
+                retry, delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                kind = %error.kind(), status = error.status(), request_id = error.request_id(),
+                "fallback: retrying the same model"
+            );
             self.sleep.sleep(delay).await;
         }
     }
