@@ -19,8 +19,8 @@ pub use options::RequestOptions;
 pub use secret::SecretString;
 pub use transport::{
     decode_json, same_origin_redirects, ApiRequest, BodyKind, ByteStream, Events, IdleTimeout,
-    RawResponse, Replay, StreamLimits, StreamResponse, Transport, TransportBuilder,
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_STREAM_IDLE_TIMEOUT,
+    RawResponse, Replay, ResponseMeta, StreamLimits, StreamResponse, Transport, TransportBuilder,
+    WithResponse, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_STREAM_IDLE_TIMEOUT,
     DEFAULT_TIMEOUT,
 };
 
@@ -45,7 +45,8 @@ pub mod vocabulary {
     pub use crate::retry::{self, RetryPolicy};
     pub use crate::{
         reqwest, same_origin_redirects, ApiError, ApiRequest, Error, ErrorKind, FieldErrors,
-        RequestOptions, Result, SecretString, Transport, DEFAULT_CONNECT_TIMEOUT,
-        DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_TIMEOUT,
+        RequestOptions, ResponseMeta, Result, SecretString, Transport, WithResponse,
+        DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_STREAM_IDLE_TIMEOUT,
+        DEFAULT_TIMEOUT,
     };
 }

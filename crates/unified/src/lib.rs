@@ -23,7 +23,7 @@ pub use fallback::{
     FallbackChat, FallbackEmbeddings, FallbackRules, ManualClock, OnError, RecordingSleep,
     RetryBudget,
 };
-pub use llm_core::{Error, ErrorKind, RequestOptions, Result};
+pub use llm_core::{Error, ErrorKind, RequestOptions, ResponseMeta, Result};
 pub use mock::{MockCall, MockChatModel, MockEmbeddingModel, MockFailure, MockReply};
 pub use stream::{
     collect_stream, guard_stream, PartialResponse, COLLECT_TEXT_CAP, PARTIAL_TEXT_CAP,

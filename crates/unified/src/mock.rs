@@ -627,6 +627,7 @@ impl ChatModel for MockChatModel {
             provider: "mock".to_owned(),
             model,
             raw: RawResponse::None,
+            meta: None,
         })
     }
 

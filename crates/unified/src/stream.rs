@@ -151,6 +151,7 @@ impl Guard {
                 provider: self.provider.clone(),
                 model: self.model.clone(),
                 raw: RawResponse::None,
+                meta: None,
             },
             chunks: self.chunks,
             text_truncated: self.text_truncated,
@@ -228,6 +229,7 @@ pub async fn collect_stream(stream: ChatStream) -> Result<ChatResponse> {
         provider: String::new(),
         model: String::new(),
         raw: RawResponse::None,
+        meta: None,
     };
     let mut first = true;
     while let Some(chunk) = stream.next().await {

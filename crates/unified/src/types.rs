@@ -337,6 +337,13 @@ pub struct ChatResponse {
     pub model: String,
     /// The provider's own response.
     pub raw: RawResponse,
+    /// The HTTP response's metadata (request id, status, headers with the credential
+    /// redacted, attempts, elapsed time) for an answer of a provider model; `None` for
+    /// mock answers and collected streams. Through a `FallbackChat`, the metadata of the
+    /// member call that answered (members make one attempt each; the fallback loop's
+    /// retries are not counted in it). Not serialized.
+    #[serde(skip)]
+    pub meta: Option<llm_core::ResponseMeta>,
 }
 
 impl ChatResponse {
@@ -373,6 +380,7 @@ impl ChatResponse {
             provider: provider.to_owned(),
             model: completion.model.clone(),
             raw: RawResponse::Completion(Box::new(completion)),
+            meta: None,
         }
     }
 }

@@ -2,7 +2,9 @@
 //! resource methods (`client.chat().completions().create(..)`, `client.models().list()`)
 //! call these with their path and request type.
 
-use crate::{ApiError, ApiRequest, Error, ErrorKind, RequestOptions, Result, Transport};
+use crate::{
+    ApiError, ApiRequest, Error, ErrorKind, RequestOptions, Result, Transport, WithResponse,
+};
 
 use super::{ChatCompletion, ChatCompletionStream, ChatRequest, ChatRequestBody, Model};
 
@@ -27,12 +29,38 @@ pub async fn create<R: ChatRequest>(
     request: &R,
     options: RequestOptions,
 ) -> Result<ChatCompletion> {
+    create_with_response(transport, path, request, options)
+        .await
+        .map(WithResponse::into_inner)
+}
+
+/// [`create`] that also returns the response's [`ResponseMeta`](crate::ResponseMeta)
+/// (request id, status, headers, attempts, elapsed time).
+///
+/// # Errors
+/// As [`create`].
+///
+/// ```no_run
+/// # async fn run(transport: llm_core::Transport, request: impl llm_core::chat::ChatRequest) -> llm_core::Result<()> {
+/// let options = llm_core::RequestOptions::new();
+/// let answer = llm_core::chat::create_with_response(&transport, "chat/completions", &request, options).await?;
+/// println!("{} (request {:?}, {} attempts)", answer.content(), answer.meta().request_id(), answer.meta().attempts());
+/// # Ok(()) }
+/// ```
+pub async fn create_with_response<R: ChatRequest>(
+    transport: &Transport,
+    path: &str,
+    request: &R,
+    options: RequestOptions,
+) -> Result<WithResponse<ChatCompletion>> {
     request.validate()?;
     let api_request = ApiRequest::post(path)
         .json(&ChatRequestBody::new(request, false))?
         .options(options);
     let raw = transport.send(api_request).await?;
-    decode_completion(&raw.body, raw.status).map_err(|err| transport.redact(err))
+    let completion =
+        decode_completion(&raw.body, raw.status).map_err(|err| transport.redact(err))?;
+    Ok(WithResponse::new(completion, raw.meta()))
 }
 
 /// `POST path` with `request` and `"stream": true`, and the typed stream of the answer

@@ -26,7 +26,7 @@ mod request;
 mod resource;
 mod stream;
 
-pub use call::{create, create_stream, list_models};
+pub use call::{create, create_stream, create_with_response, list_models};
 pub use chunk::{ChatCompletionChunk, ChunkChoice, Delta};
 pub use completion::{ChatCompletion, Choice, FinishReason, Usage};
 pub use message::{Message, Role};

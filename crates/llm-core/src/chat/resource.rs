@@ -4,7 +4,7 @@
 //! own names (`peakprivacy::Completions` is `Completions<'_, PeakPrivacy>`).
 
 use super::{ChatCompletion, ChatCompletionStream, ChatRequest, Model};
-use crate::{RequestOptions, Result, Transport};
+use crate::{RequestOptions, Result, Transport, WithResponse};
 
 /// What a provider supplies to get the shared chat resources: its transport, its paths and
 /// its request type.
@@ -117,6 +117,37 @@ impl<'a, P: ChatProvider> Completions<'a, P> {
         options: RequestOptions,
     ) -> Result<ChatCompletion> {
         super::create(
+            self.client.transport(),
+            P::COMPLETIONS_PATH,
+            &request,
+            options,
+        )
+        .await
+    }
+
+    /// [`create_with`](Self::create_with) that also returns the response's
+    /// [`ResponseMeta`](crate::ResponseMeta): request id, status, headers (credential
+    /// redacted), attempts made and elapsed time. The result derefs to the
+    /// [`ChatCompletion`]. For a stream, see [`ChatCompletionStream::meta`].
+    ///
+    /// # Errors
+    /// As [`create`](Self::create).
+    ///
+    /// ```no_run
+    /// # async fn run<P: llm_core::chat::ChatProvider>(client: &P, request: P::Request) -> llm_core::Result<()> {
+    /// let options = llm_core::RequestOptions::new();
+    /// let answer = llm_core::chat::Completions::new(client).create_with_response(request, options).await?;
+    /// println!("{}", answer.content());
+    /// println!("request {:?} took {} attempt(s) in {:?}",
+    ///     answer.meta().request_id(), answer.meta().attempts(), answer.meta().elapsed());
+    /// # Ok(()) }
+    /// ```
+    pub async fn create_with_response(
+        &self,
+        request: P::Request,
+        options: RequestOptions,
+    ) -> Result<WithResponse<ChatCompletion>> {
+        super::create_with_response(
             self.client.transport(),
             P::COMPLETIONS_PATH,
             &request,

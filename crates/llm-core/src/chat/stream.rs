@@ -17,6 +17,7 @@ use futures_core::{FusedStream, Stream};
 use super::{ChatCompletion, ChatCompletionChunk, Choice, Message};
 use crate::sse::Event;
 use crate::sse::EventStream;
+use crate::ResponseMeta;
 use crate::{
     ApiError, BodyKind, Error, ErrorKind, IdleTimeout, Replay, Result, StreamResponse, Transport,
 };
@@ -64,6 +65,8 @@ pub struct ChatCompletionStream {
     deadline: Option<Pin<Box<tokio::time::Sleep>>>,
     /// The most answer text [`collect_completion`](Self::collect_completion) holds.
     max_collected: usize,
+    /// The response's metadata, for a stream read from a response.
+    meta: Option<ResponseMeta>,
 }
 
 impl fmt::Debug for ChatCompletionStream {
@@ -87,6 +90,7 @@ impl ChatCompletionStream {
     /// reading it (an SSE body reports its errors as stream items instead).
     pub async fn from_response(mut response: StreamResponse, redactor: &Transport) -> Result<Self> {
         let status = response.status();
+        let meta = response.meta();
         let kind = match response.sniff().await {
             Ok(kind) => kind,
             Err(err) => return Err(redactor.redact(err)),
@@ -96,7 +100,9 @@ impl ChatCompletionStream {
             let chunk = read_whole(response, status, kind == BodyKind::Text)
                 .await
                 .map_err(|err| redactor.redact(err))?;
-            return Ok(chunk.map_or_else(Self::empty, Self::from_chunk));
+            let mut stream = chunk.map_or_else(Self::empty, Self::from_chunk);
+            stream.meta = Some(meta);
+            return Ok(stream);
         }
         let chunks = SseChunks {
             events: response.event_stream(),
@@ -111,7 +117,21 @@ impl ChatCompletionStream {
                 .deadline
                 .map(|deadline| Box::pin(tokio::time::sleep_until(deadline))),
             max_collected: limits.max_response_size,
+            meta: Some(meta),
         })
+    }
+
+    /// The metadata of the response this stream reads (status, headers with the credential
+    /// redacted, request id, attempts until the headers arrived, elapsed time); `None` for
+    /// a stream made from a chunk.
+    ///
+    /// ```
+    /// use llm_core::chat::{ChatCompletionChunk, ChatCompletionStream};
+    /// let stream = ChatCompletionStream::from_chunk(ChatCompletionChunk::from_text("Hi"));
+    /// assert!(stream.meta().is_none());
+    /// ```
+    pub fn meta(&self) -> Option<&ResponseMeta> {
+        self.meta.as_ref()
     }
 
     /// A finished stream holding one chunk (a whole answer delivered at once).
@@ -137,6 +157,7 @@ impl ChatCompletionStream {
             pending: VecDeque::new(),
             deadline: None,
             max_collected: usize::MAX,
+            meta: None,
         }
     }
 

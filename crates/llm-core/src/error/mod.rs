@@ -359,10 +359,7 @@ impl Error {
 
     /// The server's request id (`x-request-id`, `request-id`, `x-amzn-requestid`, `cf-ray`).
     pub fn request_id(&self) -> Option<&str> {
-        let headers = self.inner.headers.as_ref()?;
-        ["x-request-id", "request-id", "x-amzn-requestid", "cf-ray"]
-            .iter()
-            .find_map(|name| headers.get(*name)?.to_str().ok())
+        request_id_in(self.inner.headers.as_ref()?)
     }
 
     /// How long the server asked us to wait (`retry-after-ms` or `Retry-After`).
@@ -701,6 +698,14 @@ impl From<reqwest::Error> for Error {
     fn from(err: reqwest::Error) -> Self {
         Self::from_reqwest(err)
     }
+}
+
+/// The server's request id in `headers` (`x-request-id`, `request-id`, `x-amzn-requestid`,
+/// `cf-ray`, the first present).
+pub(crate) fn request_id_in(headers: &HeaderMap) -> Option<&str> {
+    ["x-request-id", "request-id", "x-amzn-requestid", "cf-ray"]
+        .iter()
+        .find_map(|name| headers.get(*name)?.to_str().ok())
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 mod builder;
 mod idle;
+mod meta;
 mod redirect;
 mod request;
 mod response;
@@ -21,6 +22,7 @@ pub use builder::{
     DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_TIMEOUT,
 };
 pub use idle::IdleTimeout;
+pub use meta::{ResponseMeta, WithResponse};
 pub use redirect::same_origin_redirects;
 pub(crate) use redirect::{TooManyRedirects, MAX_REDIRECTS};
 pub use request::ApiRequest;
@@ -145,6 +147,22 @@ pub struct RawResponse {
     pub headers: HeaderMap,
     /// The body.
     pub body: Bytes,
+    /// How many attempts the call made, the successful one included.
+    pub attempts: u32,
+    /// Time from the first attempt's start until the body was read, retry waits included.
+    pub elapsed: Duration,
+}
+
+impl RawResponse {
+    /// The response's metadata (status, headers, request id, attempts, elapsed time).
+    pub fn meta(&self) -> ResponseMeta {
+        ResponseMeta::new(
+            self.status,
+            self.headers.clone(),
+            self.attempts,
+            self.elapsed,
+        )
+    }
 }
 
 impl Transport {
@@ -227,7 +245,8 @@ impl Transport {
     pub async fn send(&self, request: ApiRequest) -> Result<RawResponse> {
         let cap = self.inner.max_response_size;
         let deadline = self.deadline(&request.options);
-        let mut raw = self
+        let started = Instant::now();
+        let (mut raw, attempts) = self
             .with_retries(&request, deadline, |mut response| async move {
                 let status = response.status().as_u16();
                 let body = response::read_capped(&mut response, cap).await?;
@@ -235,9 +254,13 @@ impl Transport {
                     status,
                     headers: std::mem::take(response.headers_mut()),
                     body,
+                    attempts: 1,
+                    elapsed: Duration::ZERO,
                 })
             })
             .await?;
+        raw.attempts = attempts;
+        raw.elapsed = started.elapsed();
         self.redact_headers(&mut raw.headers);
         Ok(raw)
     }
@@ -270,6 +293,7 @@ impl Transport {
         let max_response_size = self.inner.max_response_size;
         let timeout = request.options.get_timeout().unwrap_or(self.inner.timeout);
         let deadline = self.deadline(&request.options);
+        let started = Instant::now();
         self.with_retries(&request, deadline, |response| async move {
             let status = response.status().as_u16();
             let mut headers = response.headers().clone();
@@ -289,9 +313,16 @@ impl Transport {
                 read_deadline,
                 max_event_size,
                 max_response_size,
+                attempts: 1,
+                elapsed: Duration::ZERO,
             })
         })
         .await
+        .map(|(mut response, attempts)| {
+            response.attempts = attempts;
+            response.elapsed = started.elapsed();
+            response
+        })
     }
 
     /// The total deadline of a call (per-call option, else the client's), or `None` when
@@ -303,13 +334,14 @@ impl Transport {
 
     /// The retry loop: attempt, classify, sleep (backoff or server hint), within the
     /// total deadline. `finish` turns a 2xx response into the result inside the attempt's
-    /// timeout (so a body read that breaks is retried like any connection error).
+    /// timeout (so a body read that breaks is retried like any connection error). Returns
+    /// the result and the number of attempts made.
     async fn with_retries<T, F, Fut>(
         &self,
         request: &ApiRequest,
         deadline: Option<Instant>,
         finish: F,
-    ) -> Result<T>
+    ) -> Result<(T, u32)>
     where
         F: Fn(reqwest::Response) -> Fut,
         Fut: std::future::Future<Output = Result<T>>,
@@ -339,7 +371,7 @@ impl Transport {
                         method = %request.method, path = %request.path, attempt,
                         elapsed_ms = millis(started.elapsed()), "request succeeded"
                     );
-                    return Ok(value);
+                    return Ok((value, attempt));
                 }
                 Err(error) => error,
             };

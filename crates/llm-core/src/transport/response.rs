@@ -116,6 +116,10 @@ pub struct StreamResponse {
     pub(crate) read_deadline: Option<Instant>,
     pub(crate) max_event_size: usize,
     pub(crate) max_response_size: usize,
+    /// How many attempts the call made, the successful one included.
+    pub(crate) attempts: u32,
+    /// Time from the first attempt's start until the response headers arrived.
+    pub(crate) elapsed: Duration,
 }
 
 impl StreamResponse {
@@ -127,6 +131,17 @@ impl StreamResponse {
     /// The response headers.
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
+    }
+
+    /// The response's metadata: status, headers (credential redacted), request id,
+    /// attempts until the headers arrived, and the time that took.
+    pub fn meta(&self) -> super::ResponseMeta {
+        super::ResponseMeta::new(
+            self.status,
+            self.headers.clone(),
+            self.attempts,
+            self.elapsed,
+        )
     }
 
     /// The `Content-Type` header, when present and valid text.

@@ -190,10 +190,12 @@ impl<C: NeutralProvider> ChatModel for ProviderChat<C> {
     ) -> Result<ChatResponse> {
         let request = provider_request::<C>(request, &self.model, &self.options);
         let requested = request.model().to_owned();
-        let completion = chat::Completions::new(&self.client)
-            .create_with(request, options)
-            .await?;
+        let (completion, meta) = chat::Completions::new(&self.client)
+            .create_with_response(request, options)
+            .await?
+            .into_parts();
         let mut response = ChatResponse::from_completion(completion, C::NAME);
+        response.meta = Some(meta);
         if response.model.is_empty() {
             response.model = requested;
         }

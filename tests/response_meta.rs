@@ -1,0 +1,234 @@
+//! Response metadata on success (request id, status, redacted headers, attempts, elapsed),
+//! for plain and streamed chat, on both providers, against wiremock on loopback. The
+//! shared chat calls give it to every provider; this checks each one gets it.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::sync::Arc;
+
+use futures_util::StreamExt;
+use llm_core::retry::{FixedJitter, RecordingSleep};
+use llm_core::RequestOptions;
+use serde_json::{json, Value};
+use support::KEY;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn completion() -> Value {
+    json!({
+        "id": "c1", "object": "chat.completion", "created": 1, "model": "served-model",
+        "choices": [{"index": 0, "finish_reason": "stop",
+                     "message": {"role": "assistant", "content": "Hello there"}}],
+    })
+}
+
+fn sse() -> String {
+    let chunk = json!({"id": "c1", "object": "chat.completion.chunk", "created": 1,
+        "model": "served-model",
+        "choices": [{"index": 0, "finish_reason": "stop", "delta": {"content": "Hello there"}}]});
+    format!("data: {chunk}\n\ndata: [DONE]\n\n")
+}
+
+/// Two 503s, then a 200 carrying a request id and a header that echoes the key.
+async fn retrying_server(chat_path: &str, body: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(chat_path))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(2)
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(chat_path))
+        .respond_with(
+            body.insert_header("x-request-id", "req-meta-1")
+                .insert_header("x-echo", format!("key={KEY}").as_str()),
+        )
+        .mount(&server)
+        .await;
+    server
+}
+
+fn check(meta: &llm_core::ResponseMeta, sleep: &RecordingSleep) {
+    assert_eq!(meta.status(), 200);
+    assert_eq!(meta.request_id(), Some("req-meta-1"));
+    assert_eq!(meta.attempts(), 3, "two 503s then the answer");
+    assert_eq!(meta.retries(), 2);
+    assert_eq!(sleep.delays().len(), 2);
+    let echo = meta.headers().get("x-echo").unwrap().to_str().unwrap();
+    assert!(
+        !echo.contains(KEY),
+        "the key leaked into the headers: {echo}"
+    );
+    assert!(!format!("{meta:?}").contains(KEY));
+}
+
+fn peakprivacy(server: &MockServer, sleep: &RecordingSleep) -> peakprivacy::PeakPrivacy {
+    peakprivacy::PeakPrivacy::builder()
+        .api_token(KEY)
+        .base_url(format!("{}/api/v1", server.uri()))
+        .sleep_impl(sleep.arc())
+        .jitter(Arc::new(FixedJitter(0.0)))
+        .build()
+        .unwrap()
+}
+
+fn aligneai(server: &MockServer, sleep: &RecordingSleep) -> aligneai::AligneAI {
+    aligneai::AligneAI::builder()
+        .api_key(KEY)
+        .base_url(format!("{}/v1", server.uri()))
+        .sleep_impl(sleep.arc())
+        .jitter(Arc::new(FixedJitter(0.0)))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn plain_chat_reports_metadata_on_both_providers() {
+    let ok = || ResponseTemplate::new(200).set_body_json(completion());
+
+    let server = retrying_server("/api/v1/ai/completions", ok()).await;
+    let sleep = RecordingSleep::default();
+    let request = peakprivacy::ChatCompletionRequest::new(
+        "mistral-swiss",
+        [peakprivacy::Message::user("Hi")],
+    );
+    let answer = peakprivacy(&server, &sleep)
+        .chat()
+        .completions()
+        .create_with_response(request, RequestOptions::new())
+        .await
+        .unwrap();
+    assert_eq!(answer.content(), "Hello there");
+    check(answer.meta(), &sleep);
+
+    let server = retrying_server("/v1/chat/completions", ok()).await;
+    let sleep = RecordingSleep::default();
+    let request =
+        aligneai::ChatCompletionRequest::new("aligne-chat", [aligneai::Message::user("Hi")]);
+    let answer = aligneai(&server, &sleep)
+        .chat()
+        .completions()
+        .create_with_response(request, RequestOptions::new())
+        .await
+        .unwrap();
+    assert_eq!(answer.content(), "Hello there");
+    check(answer.meta(), &sleep);
+}
+
+#[tokio::test]
+async fn streamed_chat_reports_metadata_on_both_providers() {
+    let ok = || ResponseTemplate::new(200).set_body_raw(sse(), "text/event-stream");
+
+    let server = retrying_server("/api/v1/ai/completions", ok()).await;
+    let sleep = RecordingSleep::default();
+    let request = peakprivacy::ChatCompletionRequest::new(
+        "mistral-swiss",
+        [peakprivacy::Message::user("Hi")],
+    );
+    let mut stream = peakprivacy(&server, &sleep)
+        .chat()
+        .completions()
+        .create_stream(request)
+        .await
+        .unwrap();
+    check(
+        stream
+            .meta()
+            .expect("a stream from a response has metadata"),
+        &sleep,
+    );
+    assert_eq!(
+        stream.next().await.unwrap().unwrap().content(),
+        "Hello there"
+    );
+
+    let server = retrying_server("/v1/chat/completions", ok()).await;
+    let sleep = RecordingSleep::default();
+    let request =
+        aligneai::ChatCompletionRequest::new("aligne-chat", [aligneai::Message::user("Hi")]);
+    let stream = aligneai(&server, &sleep)
+        .chat()
+        .completions()
+        .create_stream(request)
+        .await
+        .unwrap();
+    check(
+        stream
+            .meta()
+            .expect("a stream from a response has metadata"),
+        &sleep,
+    );
+    assert_eq!(
+        stream.collect_completion().await.unwrap().content(),
+        "Hello there"
+    );
+}
+
+#[tokio::test]
+async fn a_json_answer_to_a_stream_request_keeps_its_metadata() {
+    // PeakPrivacy answers a streaming request with one JSON body while it anonymises.
+    let server = retrying_server(
+        "/api/v1/ai/completions",
+        ResponseTemplate::new(200).set_body_json(completion()),
+    )
+    .await;
+    let sleep = RecordingSleep::default();
+    let request = peakprivacy::ChatCompletionRequest::new(
+        "mistral-swiss",
+        [peakprivacy::Message::user("Hi")],
+    );
+    let stream = peakprivacy(&server, &sleep)
+        .chat()
+        .completions()
+        .create_stream(request)
+        .await
+        .unwrap();
+    check(stream.meta().unwrap(), &sleep);
+    assert_eq!(
+        stream.collect_completion().await.unwrap().content(),
+        "Hello there"
+    );
+}
+
+#[tokio::test]
+async fn unified_chat_carries_the_metadata_of_either_provider() {
+    use unified::ChatModel;
+    let ok = || ResponseTemplate::new(200).set_body_json(completion());
+
+    let server = retrying_server("/api/v1/ai/completions", ok()).await;
+    let sleep = RecordingSleep::default();
+    let model = unified::ProviderChat::new(peakprivacy(&server, &sleep), "mistral-swiss");
+    let answer = model.chat(unified::ChatRequest::user("Hi")).await.unwrap();
+    assert_eq!(answer.text, "Hello there");
+    check(
+        answer
+            .meta
+            .as_ref()
+            .expect("a provider answer has metadata"),
+        &sleep,
+    );
+
+    let server = retrying_server("/v1/chat/completions", ok()).await;
+    let sleep = RecordingSleep::default();
+    let model = unified::ProviderChat::new(aligneai(&server, &sleep), "aligne-chat");
+    let answer = model.chat(unified::ChatRequest::user("Hi")).await.unwrap();
+    check(
+        answer
+            .meta
+            .as_ref()
+            .expect("a provider answer has metadata"),
+        &sleep,
+    );
+
+    // A mock answer has no HTTP response behind it.
+    let mock = unified::MockChatModel::new().reply("x");
+    assert!(mock
+        .chat(unified::ChatRequest::user("Hi"))
+        .await
+        .unwrap()
+        .meta
+        .is_none());
+}
