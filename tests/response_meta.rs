@@ -232,3 +232,74 @@ async fn unified_chat_carries_the_metadata_of_either_provider() {
         .meta
         .is_none());
 }
+
+fn embeddings_body() -> Value {
+    json!({"object": "list", "model": "nomic-embed-v1.5",
+           "data": [{"object": "embedding", "index": 0, "embedding": [0.5, -0.25]}],
+           "usage": {"prompt_tokens": 1, "total_tokens": 1}})
+}
+
+#[tokio::test]
+async fn embeddings_report_metadata() {
+    let ok = ResponseTemplate::new(200).set_body_json(embeddings_body());
+    let server = retrying_server("/v1/embeddings", ok).await;
+    let sleep = RecordingSleep::default();
+    let response = aligneai(&server, &sleep)
+        .embeddings()
+        .create_with_response(aligneai::EmbeddingRequest::new("hi"), RequestOptions::new())
+        .await
+        .unwrap();
+    assert_eq!(response.data[0].embedding, vec![0.5, -0.25]);
+    check(response.meta(), &sleep);
+}
+
+#[test]
+fn blocking_calls_report_metadata() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let sleep = RecordingSleep::default();
+    let (server, embed_server) = runtime.block_on(async {
+        let chat = retrying_server(
+            "/api/v1/ai/completions",
+            ResponseTemplate::new(200).set_body_json(completion()),
+        )
+        .await;
+        let embed = retrying_server(
+            "/v1/embeddings",
+            ResponseTemplate::new(200).set_body_json(embeddings_body()),
+        )
+        .await;
+        (chat, embed)
+    });
+    let client = peakprivacy::blocking::PeakPrivacy::builder()
+        .api_token(KEY)
+        .base_url(format!("{}/api/v1", server.uri()))
+        .sleep_impl(sleep.arc())
+        .jitter(Arc::new(FixedJitter(0.0)))
+        .build()
+        .unwrap();
+    let request = peakprivacy::ChatCompletionRequest::new(
+        "mistral-swiss",
+        [peakprivacy::Message::user("Hi")],
+    );
+    let answer = client
+        .chat()
+        .completions()
+        .create_with_response(request, RequestOptions::new())
+        .unwrap();
+    assert_eq!(answer.content(), "Hello there");
+    check(answer.meta(), &sleep);
+
+    let sleep = RecordingSleep::default();
+    let client = aligneai::blocking::AligneAI::builder()
+        .api_key(KEY)
+        .base_url(format!("{}/v1", embed_server.uri()))
+        .sleep_impl(sleep.arc())
+        .jitter(Arc::new(FixedJitter(0.0)))
+        .build()
+        .unwrap();
+    let response = client
+        .embeddings()
+        .create_with_response(aligneai::EmbeddingRequest::new("hi"), RequestOptions::new())
+        .unwrap();
+    check(response.meta(), &sleep);
+}

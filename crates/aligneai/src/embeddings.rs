@@ -4,7 +4,7 @@ mod batch;
 mod decode;
 mod wire;
 
-use llm_core::{ApiRequest, RequestOptions, Result};
+use llm_core::{ApiRequest, RequestOptions, Result, WithResponse};
 
 pub use batch::{BatchError, BatchOptions, DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY};
 pub use decode::EmbeddingsResponseFormat;
@@ -112,6 +112,37 @@ impl<'c> Embeddings<'c> {
         request: EmbeddingRequest,
         options: RequestOptions,
     ) -> Result<EmbeddingResponse> {
+        self.create_with_response(request, options)
+            .await
+            .map(WithResponse::into_inner)
+    }
+
+    /// [`create_with`](Self::create_with) that also returns the response's
+    /// [`ResponseMeta`](llm_core::ResponseMeta): request id, status, headers (credential
+    /// redacted), attempts made and elapsed time. The result derefs to the
+    /// [`EmbeddingResponse`].
+    ///
+    /// # Errors
+    /// As for [`create`](Self::create).
+    ///
+    /// ```no_run
+    /// use aligneai::{AligneAI, EmbeddingRequest, RequestOptions};
+    ///
+    /// # async fn run() -> aligneai::Result<()> {
+    /// let client = AligneAI::from_env()?;
+    /// let response = client
+    ///     .embeddings()
+    ///     .create_with_response(EmbeddingRequest::new("hi"), RequestOptions::new())
+    ///     .await?;
+    /// println!("{} vectors, request {:?}, {} attempt(s)",
+    ///     response.data.len(), response.meta().request_id(), response.meta().attempts());
+    /// # Ok(()) }
+    /// ```
+    pub async fn create_with_response(
+        &self,
+        request: EmbeddingRequest,
+        options: RequestOptions,
+    ) -> Result<WithResponse<EmbeddingResponse>> {
         request.validate()?;
         send(self.client, &request, request.inputs().as_slice(), options).await
     }
@@ -202,15 +233,16 @@ pub(crate) async fn send(
     request: &EmbeddingRequest,
     inputs: &[String],
     options: RequestOptions,
-) -> Result<EmbeddingResponse> {
+) -> Result<WithResponse<EmbeddingResponse>> {
     let body = RequestBody::new(inputs, request, client.config().embedding_defaults);
     let api_request = ApiRequest::post("embeddings").json(&body)?.options(options);
     let raw = client.transport().send(api_request).await?;
-    decode::decode(
+    let response = decode::decode(
         &raw.body,
         raw.status,
         client.config().embeddings_format,
         inputs.len(),
     )
-    .map_err(|err| client.transport().redact(err))
+    .map_err(|err| client.transport().redact(err))?;
+    Ok(WithResponse::new(response, raw.meta()))
 }

@@ -1,7 +1,9 @@
 //! The blocking embeddings resource.
 
 use super::AligneAI;
-use crate::{BatchOptions, EmbeddingRequest, EmbeddingResponse, RequestOptions, Result};
+use crate::{
+    BatchOptions, EmbeddingRequest, EmbeddingResponse, RequestOptions, Result, WithResponse,
+};
 
 /// Blocking embeddings, from [`AligneAI::embeddings`].
 ///
@@ -53,6 +55,29 @@ impl<'c> Embeddings<'c> {
         let inner = &self.client.inner;
         self.client
             .run(inner.embeddings().create_with(request, options))
+    }
+
+    /// See [`crate::embeddings::Embeddings::create_with_response`]: the response and its
+    /// [`ResponseMeta`](crate::ResponseMeta).
+    ///
+    /// # Errors
+    /// As [`create_with`](Self::create_with).
+    ///
+    /// ```no_run
+    /// # let client = aligneai::blocking::AligneAI::from_env()?;
+    /// use aligneai::{EmbeddingRequest, RequestOptions};
+    /// let response = client.embeddings().create_with_response(EmbeddingRequest::new("a"), RequestOptions::new())?;
+    /// println!("request {:?}", response.meta().request_id());
+    /// # Ok::<(), aligneai::Error>(())
+    /// ```
+    pub fn create_with_response(
+        &self,
+        request: EmbeddingRequest,
+        options: RequestOptions,
+    ) -> Result<WithResponse<EmbeddingResponse>> {
+        let inner = &self.client.inner;
+        self.client
+            .run(inner.embeddings().create_with_response(request, options))
     }
 
     /// See [`crate::embeddings::Embeddings::create_batched`].

@@ -290,7 +290,7 @@ fn run_range<'a>(
         let inputs = &request.inputs().as_slice()[range.clone()];
         let range_options = range_options(job_key, options, &range);
         match super::send(client, request, inputs, range_options).await {
-            Ok(response) => Ok(vec![(range.start, response)]),
+            Ok(response) => Ok(vec![(range.start, response.into_inner())]),
             Err(err) if batch.split_on_too_large && range.len() > 1 && is_too_large(&err) => {
                 let mid = range.start + range.len() / 2;
                 let mut parts =

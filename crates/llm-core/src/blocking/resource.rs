@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::{BlockingRuntime, BlockingStream};
 use crate::chat::{self, ChatCompletion, ChatProvider, Model};
-use crate::{RequestOptions, Result};
+use crate::{RequestOptions, Result, WithResponse};
 
 /// What a blocking client supplies to get the shared blocking resources: the async client
 /// it drives and its runtime.
@@ -102,6 +102,31 @@ impl<'a, B: BlockingClient> Completions<'a, B> {
         self.client
             .runtime()
             .run(completions.create_with(request, options))
+    }
+
+    /// [`create_with`](Self::create_with) that also returns the response's
+    /// [`ResponseMeta`](crate::ResponseMeta) (request id, status, headers, attempts,
+    /// elapsed time); see [`chat::Completions::create_with_response`].
+    ///
+    /// # Errors
+    /// As [`create`](Self::create).
+    ///
+    /// ```no_run
+    /// # fn run<B: llm_core::blocking::BlockingClient>(client: &B, request: <B::Async as llm_core::chat::ChatProvider>::Request) -> llm_core::Result<()> {
+    /// let options = llm_core::RequestOptions::new();
+    /// let answer = llm_core::blocking::Completions::new(client).create_with_response(request, options)?;
+    /// println!("{} ({} attempt(s))", answer.content(), answer.meta().attempts());
+    /// # Ok(()) }
+    /// ```
+    pub fn create_with_response(
+        &self,
+        request: Request<B>,
+        options: RequestOptions,
+    ) -> Result<WithResponse<ChatCompletion>> {
+        let completions = chat::Completions::new(self.client.as_async());
+        self.client
+            .runtime()
+            .run(completions.create_with_response(request, options))
     }
 
     /// Creates a streamed chat completion as an iterator of chunks; see
