@@ -17,9 +17,9 @@ use futures_core::{FusedStream, Stream};
 use super::{ChatCompletion, ChatCompletionChunk, Choice, Message};
 use crate::sse::Event;
 use crate::sse::EventStream;
-use crate::ResponseMeta;
 use crate::{
-    ApiError, BodyKind, Error, ErrorKind, IdleTimeout, Replay, Result, StreamResponse, Transport,
+    ApiError, BodyKind, Error, ErrorKind, IdleTimeout, Replay, ResponseMeta, Result,
+    StreamResponse, Transport,
 };
 
 /// The streamed answer of a provider's `chat().completions().create_stream(..)`: a
