@@ -35,6 +35,21 @@ stream +ok +[0-9]+ pieces
 models +ok +[0-9]+ PeakPrivacy models, [0-9]+ AligneAI models
 embeddings +ok +2 embedding vectors of 768 dimensions
 error +ok +401 handled'
+EXPECTED[telemetry]='1\. chat \(PeakPrivacy\), the emulator answers 503 twice first
+- chat mistral-swiss
+gen_ai\.provider\.name = peakprivacy
+gen_ai\.request\.temperature = 0\.2
+gen_ai\.usage\.input_tokens = [0-9]+
+event: retrying request \(.*attempt=2
+- chat llama-3\.1-8b-instruct
+gen_ai\.response\.time_to_first_chunk = [0-9.e-]+
+event: first chunk
+- embeddings
+gen_ai\.embeddings\.dimension\.count = 768
+error\.type = authentication
+- gen_ai\.client\.operation\.duration \[s\] count=1
+- gen_ai\.client\.token\.usage \[\{token\}\] count=1 sum=[0-9]+ \{.*gen_ai\.token\.type=input
+- gen_ai\.client\.operation\.time_to_first_chunk \[s\] count=1'
 EXPECTED[chat_stream]='using the local emulator \(no API key set\)
 streamed [0-9]+ chunks, finish reason: stop
 got 1 chunk \(a plain JSON completion\): You said:

@@ -191,6 +191,7 @@ impl<M> AligneAIBuilder<M> {
             default_base_url: DEFAULT_BASE_URL,
             auth_header: &self.auth_header,
             user_agent: USER_AGENT,
+            provider_name: crate::PROVIDER_NAME,
         };
         let mut transport = self.config.into_transport(&defaults)?;
         let workspace_id = match self.workspace_id.filter(|id| !id.trim().is_empty()) {

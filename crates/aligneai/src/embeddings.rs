@@ -4,10 +4,10 @@ mod batch;
 mod decode;
 mod wire;
 
-use llm_core::{ApiRequest, RequestOptions, Result, WithResponse};
-
 pub use batch::{BatchError, BatchOptions, DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY};
 pub use decode::EmbeddingsResponseFormat;
+use llm_core::telemetry::Operation;
+use llm_core::{ApiRequest, RequestOptions, Result, WithResponse};
 
 use crate::types::{EmbeddingRequest, EmbeddingResponse, EncodingFormat};
 use crate::AligneAI;
@@ -235,14 +235,28 @@ pub(crate) async fn send(
     options: RequestOptions,
 ) -> Result<WithResponse<EmbeddingResponse>> {
     let body = RequestBody::new(inputs, request, client.config().embedding_defaults);
-    let api_request = ApiRequest::post("embeddings").json(&body)?.options(options);
-    let raw = client.transport().send(api_request).await?;
-    let response = decode::decode(
-        &raw.body,
-        raw.status,
-        client.config().embeddings_format,
-        inputs.len(),
-    )
-    .map_err(|err| client.transport().redact(err))?;
-    Ok(WithResponse::new(response, raw.meta()))
+    let transport = client.transport();
+    let mut operation =
+        Operation::embeddings(transport, body.model.unwrap_or(""), body.encoding_format);
+    let call = async {
+        let api_request = ApiRequest::post("embeddings").json(&body)?.options(options);
+        let raw = transport.send(api_request).await?;
+        let response = decode::decode(
+            &raw.body,
+            raw.status,
+            client.config().embeddings_format,
+            inputs.len(),
+        )
+        .map_err(|err| transport.redact(err))?;
+        Ok(WithResponse::new(response, raw.meta()))
+    };
+    let response = operation.run(call).await?;
+    let dimensions = response.data.first().map_or(0, |item| item.embedding.len());
+    operation.record_embeddings(response.model.as_deref().unwrap_or(""), dimensions);
+    let input_tokens = response
+        .usage
+        .as_ref()
+        .and_then(|usage| usage.prompt_tokens);
+    operation.record_usage(input_tokens, None);
+    Ok(response)
 }

@@ -29,3 +29,11 @@ pub const WORKSPACE_ID_ENV: &str = "ALIGNEAI_WORKSPACE_ID";
 /// assert_eq!(aligneai::DEFAULT_BASE_URL, "https://api.altrum.ai/v1");
 /// ```
 pub const DEFAULT_BASE_URL: &str = "https://api.altrum.ai/v1";
+
+/// The provider's name in telemetry: `gen_ai.provider.name` on spans and metrics (see
+/// `llm_core::telemetry`).
+///
+/// ```
+/// assert_eq!(aligneai::PROVIDER_NAME, "aligneai");
+/// ```
+pub const PROVIDER_NAME: &str = "aligneai";

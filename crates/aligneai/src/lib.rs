@@ -20,7 +20,7 @@ pub use embeddings::{
     DEFAULT_CONCURRENCY, DEFAULT_EMBEDDING_DIMENSIONS, DEFAULT_EMBEDDING_MODEL,
     DEFAULT_ENCODING_FORMAT,
 };
-pub use env::{API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, WORKSPACE_ID_ENV};
+pub use env::{API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, PROVIDER_NAME, WORKSPACE_ID_ENV};
 pub use models::Models;
 pub use types::{
     ChatCompletionRequest, Embedding, EmbeddingInput, EmbeddingRequest, EmbeddingResponse,

@@ -33,6 +33,7 @@ pub struct Blocking;
 ///     default_base_url: "https://api.example.com/v1/",
 ///     auth_header: "API-Key",
 ///     user_agent: "my-sdk/0.1",
+///     provider_name: "my-provider",
 /// };
 /// assert_eq!(provider.auth_header, "API-Key");
 /// ```
@@ -48,6 +49,8 @@ pub struct ProviderDefaults<'a> {
     pub auth_header: &'a str,
     /// The `User-Agent` sent with every request.
     pub user_agent: &'static str,
+    /// The provider's name in telemetry (`gen_ai.provider.name`).
+    pub provider_name: &'static str,
 }
 
 /// The settings every provider client has: credential, base URL, timeouts, size limits,
@@ -68,7 +71,7 @@ pub struct ProviderDefaults<'a> {
 /// assert!(!format!("{config:?}").contains("k-1"));
 /// let defaults = ProviderDefaults {
 ///     credential_env: "DOC_UNSET_KEY", base_url_env: "DOC_UNSET_URL",
-///     default_base_url: "https://api.example.com/v1/", auth_header: "API-Key", user_agent: "doc/1",
+///     default_base_url: "https://api.example.com/v1/", auth_header: "API-Key", user_agent: "doc/1", provider_name: "doc",
 /// };
 /// let transport = config.into_transport(&defaults)?.build()?;
 /// assert_eq!(transport.base_url().as_str(), "http://127.0.0.1:9/v1/");
@@ -144,7 +147,7 @@ impl ClientConfig {
     /// use llm_core::{ClientConfig, ErrorKind, ProviderDefaults};
     /// let defaults = ProviderDefaults {
     ///     credential_env: "DOC_UNSET_KEY", base_url_env: "DOC_UNSET_URL",
-    ///     default_base_url: "https://api.example.com/v1/", auth_header: "API-Key", user_agent: "doc/1",
+    ///     default_base_url: "https://api.example.com/v1/", auth_header: "API-Key", user_agent: "doc/1", provider_name: "doc",
     /// };
     /// let err = ClientConfig::new().into_transport(&defaults).unwrap_err();
     /// assert_eq!(err.kind(), ErrorKind::MissingCredential);
@@ -162,7 +165,8 @@ impl ClientConfig {
             .unwrap_or_else(|| Transport::builder(""))
             .base_url(base_url)
             .auth(defaults.auth_header, credential)
-            .user_agent(defaults.user_agent);
+            .user_agent(defaults.user_agent)
+            .provider_name(defaults.provider_name);
         if let Some(retries) = self.max_retries {
             transport = transport.max_retries(retries);
         }
@@ -345,6 +349,18 @@ macro_rules! client_builder_settings {
             )]
             pub fn danger_accept_invalid_certs(mut self, accept: bool) -> Self {
                 self.config = self.config.set(|t| t.danger_accept_invalid_certs(accept));
+                self
+            }
+
+            #[doc = concat!(
+                "Puts prompts and answers on the telemetry spans (`gen_ai.input.messages`, ",
+                "`gen_ai.output.messages`, the credential redacted, each at most 64 KiB). Off by ",
+                "default: they may hold personal data. See `llm_core::telemetry`.\n\n```\nlet builder = ",
+                $krate, "::", $client, "::builder().capture_content(true);\n",
+                "assert!(format!(\"{builder:?}\").contains(\"capture_content: true\"));\n```"
+            )]
+            pub fn capture_content(mut self, capture: bool) -> Self {
+                self.config = self.config.set(|t| t.capture_content(capture));
                 self
             }
 

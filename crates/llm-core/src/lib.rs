@@ -10,6 +10,7 @@ mod options;
 pub mod retry;
 mod secret;
 pub mod sse;
+pub mod telemetry;
 mod transport;
 
 pub use blocking::{BlockingRuntime, BlockingStream};

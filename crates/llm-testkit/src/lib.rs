@@ -15,6 +15,7 @@ pub mod raw;
 mod record;
 mod reply;
 mod server;
+pub mod spans;
 mod sse;
 
 pub use aligneai::{AligneAIEmulator, AligneAIEmulatorBuilder};

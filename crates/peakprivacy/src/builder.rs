@@ -19,6 +19,7 @@ const DEFAULTS: ProviderDefaults<'static> = ProviderDefaults {
     default_base_url: DEFAULT_BASE_URL,
     auth_header: "Api-Token",
     user_agent: USER_AGENT,
+    provider_name: crate::PROVIDER_NAME,
 };
 
 /// Builds a [`PeakPrivacy`] client (or, as `blocking::PeakPrivacyBuilder`, the blocking

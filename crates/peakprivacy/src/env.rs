@@ -22,3 +22,11 @@ pub const BASE_URL_ENV: &str = "PEAKPRIVACY_API_URL";
 /// assert_eq!(peakprivacy::DEFAULT_BASE_URL, "https://api.peakprivacy.ch/v1/");
 /// ```
 pub const DEFAULT_BASE_URL: &str = "https://api.peakprivacy.ch/v1/";
+
+/// The provider's name in telemetry: `gen_ai.provider.name` on spans and metrics (see
+/// `llm_core::telemetry`).
+///
+/// ```
+/// assert_eq!(peakprivacy::PROVIDER_NAME, "peakprivacy");
+/// ```
+pub const PROVIDER_NAME: &str = "peakprivacy";

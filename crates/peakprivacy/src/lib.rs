@@ -13,7 +13,7 @@ pub mod blocking;
 pub use builder::PeakPrivacyBuilder;
 pub use chat::{Chat, Completions};
 pub use client::PeakPrivacy;
-pub use env::{API_TOKEN_ENV, BASE_URL_ENV, DEFAULT_BASE_URL};
+pub use env::{API_TOKEN_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, PROVIDER_NAME};
 pub use models::Models;
 pub use types::{model_ids, ApiTokenValid, ChatCompletionRequest};
 

@@ -2,6 +2,7 @@
 //! resource methods (`client.chat().completions().create(..)`, `client.models().list()`)
 //! call these with their path and request type.
 
+use crate::telemetry::Operation;
 use crate::{
     ApiError, ApiRequest, Error, ErrorKind, RequestOptions, Result, Transport, WithResponse,
 };
@@ -53,14 +54,20 @@ pub async fn create_with_response<R: ChatRequest>(
     request: &R,
     options: RequestOptions,
 ) -> Result<WithResponse<ChatCompletion>> {
-    request.validate()?;
-    let api_request = ApiRequest::post(path)
-        .json(&ChatRequestBody::new(request, false))?
-        .options(options);
-    let raw = transport.send(api_request).await?;
-    let completion =
-        decode_completion(&raw.body, raw.status).map_err(|err| transport.redact(err))?;
-    Ok(WithResponse::new(completion, raw.meta()))
+    let mut operation = Operation::chat(transport, request);
+    let call = async {
+        request.validate()?;
+        let api_request = ApiRequest::post(path)
+            .json(&ChatRequestBody::new(request, false))?
+            .options(options);
+        let raw = transport.send(api_request).await?;
+        let completion =
+            decode_completion(&raw.body, raw.status).map_err(|err| transport.redact(err))?;
+        Ok(WithResponse::new(completion, raw.meta()))
+    };
+    let answer = operation.run(call).await?;
+    operation.record_completion(&answer);
+    Ok(answer)
 }
 
 /// `POST path` with `request` and `"stream": true`, and the typed stream of the answer
@@ -83,12 +90,17 @@ pub async fn create_stream<R: ChatRequest>(
     request: &R,
     options: RequestOptions,
 ) -> Result<ChatCompletionStream> {
-    request.validate()?;
-    let api_request = ApiRequest::post(path)
-        .json(&ChatRequestBody::new(request, true))?
-        .options(options);
-    let response = transport.send_stream(api_request).await?;
-    ChatCompletionStream::from_response(response, transport).await
+    let mut operation = Operation::chat(transport, request);
+    let call = async {
+        request.validate()?;
+        let api_request = ApiRequest::post(path)
+            .json(&ChatRequestBody::new(request, true))?
+            .options(options);
+        let response = transport.send_stream(api_request).await?;
+        ChatCompletionStream::from_response(response, transport).await
+    };
+    let stream = operation.run(call).await?;
+    Ok(stream.with_operation(operation))
 }
 
 /// `GET path` and decodes the model list in any known shape (see

@@ -32,7 +32,8 @@ pub use completion::{ChatCompletion, Choice, FinishReason, Usage};
 pub use message::{Message, Role};
 pub use model::{decode_model_list, Model};
 pub use request::{
-    check_request, serialize_extra, ChatRequest, ChatRequestBody, SamplingLimits, SharedSettings,
+    check_request, serialize_extra, ChatRequest, ChatRequestBody, Sampling, SamplingLimits,
+    SharedSettings,
 };
 pub use resource::{ChatProvider, Completions, Models};
 pub use stream::{ChatCompletionStream, TextStream};

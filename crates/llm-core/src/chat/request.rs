@@ -113,6 +113,43 @@ pub trait ChatRequest: serde::Serialize + Send + Sync {
     fn from_shared(shared: SharedSettings) -> Self
     where
         Self: Sized;
+
+    /// The sampling settings the request sets (telemetry reports them as
+    /// `gen_ai.request.*`). The default sets none.
+    fn sampling(&self) -> Sampling {
+        Sampling::default()
+    }
+
+    /// The conversation (telemetry captures it only when content capture is on). The
+    /// default is empty.
+    fn messages(&self) -> &[super::Message] {
+        &[]
+    }
+}
+
+/// The sampling settings of a request, as [`ChatRequest::sampling`] reports them.
+///
+/// ```
+/// use llm_core::chat::{ChatRequest, Message};
+/// # mod demo { llm_core::chat_completion_request! {
+/// #     /// A demo request.
+/// #     pub struct ChatCompletionRequest { crate = "demo", seed = "seed", limits = llm_core::chat::SamplingLimits::UNIT, }
+/// # } }
+/// let request = demo::ChatCompletionRequest::new("m", [Message::user("Hi")]).temperature(0.5).max_tokens(9);
+/// let sampling = ChatRequest::sampling(&request);
+/// assert_eq!((sampling.temperature, sampling.max_tokens, sampling.seed), (Some(0.5), Some(9), None));
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Sampling {
+    /// Sampling temperature.
+    pub temperature: Option<f64>,
+    /// Nucleus sampling.
+    pub top_p: Option<f64>,
+    /// The most tokens to generate.
+    pub max_tokens: Option<u32>,
+    /// The sampling seed.
+    pub seed: Option<u64>,
 }
 
 /// The request settings every provider shares, as one value (see
@@ -476,6 +513,19 @@ macro_rules! chat_completion_request {
 
             fn model(&self) -> &str {
                 &self.model
+            }
+
+            fn sampling(&self) -> $crate::chat::Sampling {
+                let mut sampling = $crate::chat::Sampling::default();
+                sampling.temperature = self.temperature;
+                sampling.top_p = self.top_p;
+                sampling.max_tokens = self.max_tokens;
+                sampling.seed = self.seed;
+                sampling
+            }
+
+            fn messages(&self) -> &[$crate::chat::Message] {
+                &self.messages
             }
 
             fn from_shared(shared: $crate::chat::SharedSettings) -> Self {

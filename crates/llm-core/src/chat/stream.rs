@@ -17,6 +17,7 @@ use futures_core::{FusedStream, Stream};
 use super::{ChatCompletion, ChatCompletionChunk, Choice, Message};
 use crate::sse::Event;
 use crate::sse::EventStream;
+use crate::telemetry::Operation;
 use crate::{
     ApiError, BodyKind, Error, ErrorKind, IdleTimeout, Replay, ResponseMeta, Result,
     StreamResponse, Transport,
@@ -67,6 +68,8 @@ pub struct ChatCompletionStream {
     max_collected: usize,
     /// The response's metadata, for a stream read from a response.
     meta: Option<ResponseMeta>,
+    /// The operation's telemetry, ended with the stream.
+    operation: Option<Operation>,
 }
 
 impl fmt::Debug for ChatCompletionStream {
@@ -118,7 +121,27 @@ impl ChatCompletionStream {
                 .map(|deadline| Box::pin(tokio::time::sleep_until(deadline))),
             max_collected: limits.max_response_size,
             meta: Some(meta),
+            operation: None,
         })
+    }
+
+    /// The stream with `operation`'s telemetry: each chunk is recorded on it, and it ends
+    /// (its span closes) when the stream ends, fails or is dropped.
+    pub(crate) fn with_operation(mut self, operation: Operation) -> Self {
+        self.operation = Some(operation);
+        self
+    }
+
+    /// Records a polled item on the operation; the last one ends it.
+    fn observe(&mut self, item: Option<&Result<ChatCompletionChunk>>) {
+        let Some(operation) = self.operation.as_mut() else {
+            return;
+        };
+        match item {
+            Some(Ok(chunk)) => operation.record_chunk(chunk),
+            Some(Err(error)) => operation.record_error(error),
+            None => self.operation = None,
+        }
     }
 
     /// The metadata of the response this stream reads (status, headers with the credential
@@ -158,6 +181,7 @@ impl ChatCompletionStream {
             deadline: None,
             max_collected: usize::MAX,
             meta: None,
+            operation: None,
         }
     }
 
@@ -216,6 +240,26 @@ impl Stream for ChatCompletionStream {
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
+        let polled = this.poll_chunk(cx);
+        if let Poll::Ready(item) = &polled {
+            this.observe(item.as_ref());
+        }
+        polled
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let pending = self.pending.len();
+        match self.chunks {
+            Some(_) => (pending, None),
+            None => (pending, Some(pending)),
+        }
+    }
+}
+
+impl ChatCompletionStream {
+    /// The next chunk: a pending one, else the next of the body, else the end.
+    fn poll_chunk(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<ChatCompletionChunk>>> {
+        let this = self;
         if let Some(chunk) = this.pending.pop_front() {
             return Poll::Ready(Some(Ok(chunk)));
         }
@@ -241,14 +285,6 @@ impl Stream for ChatCompletionStream {
                     "the stream did not finish within the total timeout",
                 ))))
             }
-        }
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        let pending = self.pending.len();
-        match self.chunks {
-            Some(_) => (pending, None),
-            None => (pending, Some(pending)),
         }
     }
 }

@@ -119,6 +119,43 @@ impl ErrorKind {
         }
     }
 
+    /// A stable `snake_case` identifier (`"rate_limit"`, `"authentication"`, ...): low
+    /// cardinality, for metrics labels, span attributes (`error.type`) and exit-code tables.
+    ///
+    /// ```
+    /// use llm_core::ErrorKind;
+    /// assert_eq!(ErrorKind::RateLimit.code(), "rate_limit");
+    /// assert_eq!(ErrorKind::from_status(503).code(), "internal_server");
+    /// ```
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::BadRequest => "bad_request",
+            Self::Authentication => "authentication",
+            Self::PermissionDenied => "permission_denied",
+            Self::QuotaExceeded => "quota_exceeded",
+            Self::NotFound => "not_found",
+            Self::Conflict => "conflict",
+            Self::RequestTimeout => "request_timeout",
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::UnprocessableEntity => "unprocessable_entity",
+            Self::RateLimit => "rate_limit",
+            Self::InternalServer => "internal_server",
+            Self::UnexpectedStatus => "unexpected_status",
+            Self::Redirect => "redirect",
+            Self::Connection => "connection",
+            Self::Timeout => "timeout",
+            Self::ErrorPayload => "error_payload",
+            Self::Decode => "decode",
+            Self::Stream => "stream",
+            Self::ResponseTooLarge => "response_too_large",
+            Self::InvalidRequest => "invalid_request",
+            Self::MissingCredential => "missing_credential",
+            Self::Config => "config",
+            Self::Unsupported => "unsupported",
+            Self::StreamInterrupted => "stream_interrupted",
+        }
+    }
+
     /// A short lowercase description, used by `Display`.
     pub fn as_str(self) -> &'static str {
         match self {

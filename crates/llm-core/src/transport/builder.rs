@@ -52,6 +52,8 @@ pub struct TransportBuilder {
     sleep: Arc<dyn Sleep>,
     clock: Arc<dyn Clock>,
     jitter: Arc<dyn Jitter>,
+    provider_name: &'static str,
+    capture_content: bool,
 }
 
 impl fmt::Debug for TransportBuilder {
@@ -65,6 +67,8 @@ impl fmt::Debug for TransportBuilder {
             .field("stream_idle_timeout", &self.stream_idle_timeout)
             .field("total_timeout", &self.total_timeout)
             .field("retry", &self.retry)
+            .field("provider_name", &self.provider_name)
+            .field("capture_content", &self.capture_content)
             .field("custom_http_client", &self.http.is_some())
             .field(
                 "danger_accept_invalid_certs",
@@ -93,7 +97,36 @@ impl TransportBuilder {
             sleep: Arc::new(TokioSleep),
             clock: Arc::new(SystemClock),
             jitter: Arc::new(RandomJitter),
+            provider_name: "unknown",
+            capture_content: false,
         }
+    }
+
+    /// The provider's name as telemetry reports it (`gen_ai.provider.name`, e.g.
+    /// `"peakprivacy"`); provider crates set it. Default `"unknown"`.
+    ///
+    /// ```
+    /// let t = llm_core::Transport::builder("http://localhost:1").provider_name("demo").build()?;
+    /// assert_eq!(t.provider_name(), "demo");
+    /// # Ok::<(), llm_core::Error>(())
+    /// ```
+    pub fn provider_name(mut self, name: &'static str) -> Self {
+        self.provider_name = name;
+        self
+    }
+
+    /// Puts prompts and answers on the operation spans (`gen_ai.input.messages`,
+    /// `gen_ai.output.messages`), with the credential redacted. Off by default: they may
+    /// hold personal data. See [`telemetry`](crate::telemetry).
+    ///
+    /// ```
+    /// let t = llm_core::Transport::builder("http://localhost:1").capture_content(true).build()?;
+    /// assert!(t.captures_content());
+    /// # Ok::<(), llm_core::Error>(())
+    /// ```
+    pub fn capture_content(mut self, capture: bool) -> Self {
+        self.capture_content = capture;
+        self
     }
 
     /// Replaces the base URL (with or without a trailing `/`). It may not carry a query or
@@ -271,6 +304,8 @@ impl TransportBuilder {
                 sleep: self.sleep,
                 clock: self.clock,
                 jitter: self.jitter,
+                provider_name: self.provider_name,
+                capture_content: self.capture_content,
             }),
         })
     }

@@ -81,6 +81,8 @@ struct Inner {
     sleep: Arc<dyn Sleep>,
     clock: Arc<dyn Clock>,
     jitter: Arc<dyn Jitter>,
+    provider_name: &'static str,
+    capture_content: bool,
 }
 
 /// The credential header, its value marked sensitive (hidden from `Debug` and HTTP/2
@@ -174,6 +176,37 @@ impl Transport {
     /// The base URL, always ending in `/`.
     pub fn base_url(&self) -> &url::Url {
         &self.inner.base_url
+    }
+
+    /// The provider's name as telemetry reports it (`gen_ai.provider.name`).
+    ///
+    /// ```
+    /// let t = llm_core::Transport::builder("http://localhost:1").build()?;
+    /// assert_eq!(t.provider_name(), "unknown");
+    /// # Ok::<(), llm_core::Error>(())
+    /// ```
+    pub fn provider_name(&self) -> &'static str {
+        self.inner.provider_name
+    }
+
+    /// Whether operation spans carry prompts and answers (see
+    /// [`TransportBuilder::capture_content`]).
+    ///
+    /// ```
+    /// let t = llm_core::Transport::builder("http://localhost:1").build()?;
+    /// assert!(!t.captures_content());
+    /// # Ok::<(), llm_core::Error>(())
+    /// ```
+    pub fn captures_content(&self) -> bool {
+        self.inner.capture_content
+    }
+
+    /// The credential removed from `text` (for captured content).
+    pub(crate) fn redact_text(&self, text: &str) -> String {
+        match self.secret() {
+            Some(secret) if !secret.is_empty() => text.replace(secret, "[REDACTED]"),
+            _ => text.to_owned(),
+        }
     }
 
     /// The client's retry policy.
@@ -394,10 +427,11 @@ impl Transport {
                 }
             }
             // Status, kind and request id only: the error's text quotes the server's body.
-            tracing::debug!(
+            // At INFO, so an operation span exported at INFO carries its retries.
+            tracing::info!(
                 method = %request.method, path = %request.path, attempt,
-                delay_ms = millis(delay), status = error.status(), kind = %error.kind(),
-                request_id = error.request_id(), "retrying request"
+                delay_ms = millis(delay), reason = error.kind().code(), status = error.status(),
+                kind = %error.kind(), request_id = error.request_id(), "retrying request"
             );
             policy.notify(&RetryEvent {
                 attempt,

@@ -9,10 +9,7 @@ use std::fmt;
 
 use async_trait::async_trait;
 use futures_util::StreamExt;
-use llm_core::chat::{
-    self, ChatCompletionStream, ChatProvider, ChatRequest as _, ChatRequestBody, SharedSettings,
-};
-use llm_core::ApiRequest;
+use llm_core::chat::{self, ChatProvider, ChatRequest as _, SharedSettings};
 
 use crate::{
     guard_stream, Capabilities, ChatChunk, ChatModel, ChatRequest, ChatResponse, ChatStream,
@@ -213,17 +210,11 @@ impl<C: NeutralProvider> ChatModel for ProviderChat<C> {
     ) -> Result<ChatStream> {
         let request = provider_request::<C>(request, &self.model, &self.options);
         let requested = request.model().to_owned();
-        // What `Completions::create_stream_with` does, step by step, to keep the response
-        // headers: a stream that breaks later reports their request id.
-        request.validate()?;
-        let api_request = ApiRequest::post(C::COMPLETIONS_PATH)
-            .json(&ChatRequestBody::new(&request, true))?
-            .options(options);
         let transport = self.client.transport();
-        let response = transport.send_stream(api_request).await?;
-        let headers = response.headers().clone();
-        let stream = ChatCompletionStream::from_response(response, transport).await?;
+        let stream = chat::create_stream(transport, C::COMPLETIONS_PATH, &request, options).await?;
+        // A stream that breaks later reports the request id of these headers.
+        let headers = stream.meta().map(|meta| meta.headers().clone());
         let chunks: ChatStream = Box::pin(stream.map(|chunk| chunk.map(ChatChunk::from)));
-        Ok(guard_stream(chunks, C::NAME, &requested, Some(headers)))
+        Ok(guard_stream(chunks, C::NAME, &requested, headers))
     }
 }
