@@ -223,6 +223,40 @@ async fn unified_chat_carries_the_metadata_of_either_provider() {
         &sleep,
     );
 
+    // A unified stream: the first chunk carries it, and so does the collected answer.
+    let stream_ok = || ResponseTemplate::new(200).set_body_raw(sse(), "text/event-stream");
+    let server = retrying_server("/api/v1/ai/completions", stream_ok()).await;
+    let sleep = RecordingSleep::default();
+    let model = unified::ProviderChat::new(peakprivacy(&server, &sleep), "mistral-swiss");
+    let mut stream = model
+        .chat_stream(unified::ChatRequest::user("Hi"))
+        .await
+        .unwrap();
+    let first = stream.next().await.unwrap().unwrap();
+    check(
+        first.meta.as_ref().expect("the first chunk has metadata"),
+        &sleep,
+    );
+    assert!(stream
+        .next()
+        .await
+        .is_none_or(|rest| rest.unwrap().meta.is_none()));
+    let server = retrying_server("/v1/chat/completions", stream_ok()).await;
+    let sleep = RecordingSleep::default();
+    let model = unified::ProviderChat::new(aligneai(&server, &sleep), "aligne-chat");
+    let stream = model
+        .chat_stream(unified::ChatRequest::user("Hi"))
+        .await
+        .unwrap();
+    let answer = unified::collect_stream(stream).await.unwrap();
+    check(
+        answer
+            .meta
+            .as_ref()
+            .expect("a collected stream has metadata"),
+        &sleep,
+    );
+
     // A mock answer has no HTTP response behind it.
     let mock = unified::MockChatModel::new().reply("x");
     assert!(mock
@@ -302,4 +336,28 @@ fn blocking_calls_report_metadata() {
         .create_with_response(aligneai::EmbeddingRequest::new("hi"), RequestOptions::new())
         .unwrap();
     check(response.meta(), &sleep);
+
+    // A blocking stream has it while it is open.
+    let stream_server = runtime.block_on(retrying_server(
+        "/api/v1/ai/completions",
+        ResponseTemplate::new(200).set_body_raw(sse(), "text/event-stream"),
+    ));
+    let sleep = RecordingSleep::default();
+    let client = peakprivacy::blocking::PeakPrivacy::builder()
+        .api_token(KEY)
+        .base_url(format!("{}/api/v1", stream_server.uri()))
+        .sleep_impl(sleep.arc())
+        .jitter(Arc::new(FixedJitter(0.0)))
+        .build()
+        .unwrap();
+    let request = peakprivacy::ChatCompletionRequest::new(
+        "mistral-swiss",
+        [peakprivacy::Message::user("Hi")],
+    );
+    let stream = client.chat().completions().create_stream(request).unwrap();
+    check(stream.meta().expect("an open stream has metadata"), &sleep);
+    assert_eq!(
+        stream.collect_completion().unwrap().content(),
+        "Hello there"
+    );
 }

@@ -2,6 +2,10 @@
 //! options and error of both providers, errors from servers that echo the request back,
 //! and redirects to another origin (which must never carry `Api-Token` / `API-Key`).
 //! Also: TLS verification is on by default and no environment variable turns it off.
+//! Telemetry spans and metrics are checked for the key in `tests/telemetry.rs` and
+//! `tests/telemetry_metrics.rs` (binaries where every test records spans: a test binary
+//! mixing threads with and without a `tracing` subscriber can cache a callsite as
+//! disabled).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;

@@ -419,3 +419,67 @@ async fn unified_calls_carry_the_answering_provider_span() {
     check_retries(&span);
     check_chat_answer(&span, "stop");
 }
+
+#[tokio::test]
+async fn spans_of_calls_to_a_server_that_echoes_the_key_never_show_it() {
+    let spans = SpanRecorder::new();
+    let _guard = tracing::subscriber::set_default(spans.clone());
+    // A 401 whose body and headers repeat every request header, the key included.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(|request: &wiremock::Request| {
+            let echoed: Vec<String> = request
+                .headers
+                .iter()
+                .map(|(name, value)| format!("{name}: {}", value.to_str().unwrap_or("?")))
+                .collect();
+            ResponseTemplate::new(401)
+                .insert_header("x-echo", echoed.join("; ").as_str())
+                .set_body_json(json!({"error": {"message": echoed.join("\n")}}))
+        })
+        .mount(&server)
+        .await;
+    let client = peakprivacy(&server).capture_content(true).build().unwrap();
+    let request = peakprivacy::ChatCompletionRequest::new(
+        "mistral-swiss",
+        [peakprivacy::Message::user("Hi")],
+    );
+    assert!(client.chat().completions().create(request).await.is_err());
+    let client = aligneai(&server).build().unwrap();
+    assert!(client
+        .embeddings()
+        .create(aligneai::EmbeddingRequest::new("hi"))
+        .await
+        .is_err());
+
+    // A stream whose error event repeats the key.
+    let event = format!("data: {{\"choices\":[{{\"index\":0,\"delta\":{{\"content\":\"Hi\"}}}}]}}\n\nevent: error\ndata: {{\"error\":\"token {KEY} may not stream\"}}\n\n");
+    let streaming = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(event, "text/event-stream"))
+        .mount(&streaming)
+        .await;
+    let client = aligneai(&streaming).capture_content(true).build().unwrap();
+    let request =
+        aligneai::ChatCompletionRequest::new("aligne-chat", [aligneai::Message::user("Hi")]);
+    let mut stream = client
+        .chat()
+        .completions()
+        .create_stream(request)
+        .await
+        .unwrap();
+    assert_eq!(stream.next().await.unwrap().unwrap().content(), "Hi");
+    assert!(stream.next().await.unwrap().is_err());
+    drop(stream);
+
+    let recorded = spans
+        .spans()
+        .into_iter()
+        .filter(|s| s.target == "llm_core::telemetry")
+        .count();
+    assert_eq!(recorded, 3, "one span per operation");
+    let streamed = only(&spans, "chat aligne-chat");
+    assert_eq!(streamed.field("error.type"), Some("stream"));
+    let text = spans.text();
+    assert!(!text.contains(KEY), "the key reached a span: {text}");
+}

@@ -353,6 +353,23 @@ macro_rules! client_builder_settings {
             }
 
             #[doc = concat!(
+                "Adds a `reqwest_middleware::Middleware` (auth refresh, caching, custom ",
+                "tracing): it runs once per attempt, inside the retry loop, in the order added. ",
+                "See `llm_core::TransportBuilder::middleware` for how it composes with retries ",
+                "and deadlines.\n\n```\nuse ", $krate, "::reqwest_middleware::{Middleware, Next, Result};\n",
+                "use ", $krate, "::reqwest::{Request, Response};\n\nstruct Count(std::sync::atomic::AtomicU32);\n\n",
+                "#[async_trait::async_trait]\nimpl Middleware for Count {\n",
+                "    async fn handle(&self, req: Request, ext: &mut http::Extensions, next: Next<'_>) -> Result<Response> {\n",
+                "        self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);\n        next.run(req, ext).await\n    }\n}\n\n",
+                "let builder = ", $krate, "::", $client, "::builder().middleware(Count(Default::default()));\n",
+                "assert!(format!(\"{builder:?}\").contains(\"middleware: 1\"));\n```"
+            )]
+            pub fn middleware(mut self, middleware: impl $crate::reqwest_middleware::Middleware) -> Self {
+                self.config = self.config.set(|t| t.middleware(middleware));
+                self
+            }
+
+            #[doc = concat!(
                 "Puts prompts and answers on the telemetry spans (`gen_ai.input.messages`, ",
                 "`gen_ai.output.messages`, the credential redacted, each at most 64 KiB). Off by ",
                 "default: they may hold personal data. See `llm_core::telemetry`.\n\n```\nlet builder = ",

@@ -27,6 +27,9 @@ pub use transport::{
 
 /// Re-exported so provider crates and users name the same `reqwest` types.
 pub use reqwest;
+/// Re-exported so user middleware implements the same `reqwest_middleware::Middleware`
+/// (see [`TransportBuilder::middleware`]).
+pub use reqwest_middleware;
 
 /// What every provider crate re-exports at its root, as one list (`pub use
 /// llm_core::vocabulary::*;`), so the crates cannot drift apart and no user needs to name
@@ -45,8 +48,8 @@ pub mod vocabulary {
     };
     pub use crate::retry::{self, RetryPolicy};
     pub use crate::{
-        reqwest, same_origin_redirects, ApiError, ApiRequest, Error, ErrorKind, FieldErrors,
-        RequestOptions, ResponseMeta, Result, SecretString, Transport, WithResponse,
+        reqwest, reqwest_middleware, same_origin_redirects, ApiError, ApiRequest, Error, ErrorKind,
+        FieldErrors, RequestOptions, ResponseMeta, Result, SecretString, Transport, WithResponse,
         DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_STREAM_IDLE_TIMEOUT,
         DEFAULT_TIMEOUT,
     };

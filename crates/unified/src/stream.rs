@@ -238,6 +238,7 @@ pub async fn collect_stream(stream: ChatStream) -> Result<ChatResponse> {
             first = false;
             out.provider = chunk.provider.unwrap_or_default();
             out.model = chunk.model.unwrap_or_default();
+            out.meta = chunk.meta;
         }
         if out.text.len().saturating_add(chunk.delta.len()) > COLLECT_TEXT_CAP {
             return Err(Error::with_message(

@@ -338,8 +338,9 @@ pub struct ChatResponse {
     /// The provider's own response.
     pub raw: RawResponse,
     /// The HTTP response's metadata (request id, status, headers with the credential
-    /// redacted, attempts, elapsed time) for an answer of a provider model; `None` for
-    /// mock answers and collected streams. Through a `FallbackChat`, the metadata of the
+    /// redacted, attempts, elapsed time) for an answer of a provider model, also when
+    /// collected from its stream (attempts until the headers arrived); `None` for mock
+    /// answers. Through a `FallbackChat`, the metadata of the
     /// member call that answered (members make one attempt each; the fallback loop's
     /// retries are not counted in it). Not serialized.
     #[serde(skip)]
@@ -438,6 +439,11 @@ pub struct ChatChunk {
     /// The provider's name, set with [`model`](Self::model) on the first chunk.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
+    /// The response's metadata (status, request id, headers with the credential redacted,
+    /// attempts until the headers arrived, elapsed time): on the first chunk of a
+    /// provider's stream, `None` on the others and for the mock. Not serialized.
+    #[serde(skip)]
+    pub meta: Option<llm_core::ResponseMeta>,
 }
 
 impl ChatChunk {
@@ -469,6 +475,7 @@ impl From<llm_core::chat::ChatCompletionChunk> for ChatChunk {
             usage: chunk.usage.map(Usage::from),
             model: Some(chunk.model).filter(|m| !m.is_empty()),
             provider: None,
+            meta: None,
         }
     }
 }

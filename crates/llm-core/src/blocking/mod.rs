@@ -187,6 +187,22 @@ impl<T, S: Stream<Item = Result<T>>> Iterator for BlockingStream<S> {
 impl<T, S: Stream<Item = Result<T>>> std::iter::FusedIterator for BlockingStream<S> {}
 
 impl BlockingStream<ChatCompletionStream> {
+    /// The response's metadata (see [`ChatCompletionStream::meta`]), while the stream is
+    /// open: read it before iterating to the end.
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// # use llm_core::chat::{ChatCompletionChunk, ChatCompletionStream};
+    /// let runtime = Arc::new(llm_core::BlockingRuntime::new("the blocking example client")?);
+    /// let stream = ChatCompletionStream::from_chunk(ChatCompletionChunk::from_text("Hi"));
+    /// // A stream made from a chunk has no response behind it.
+    /// assert!(llm_core::BlockingStream::new(stream, runtime).meta().is_none());
+    /// # Ok::<(), llm_core::Error>(())
+    /// ```
+    pub fn meta(&self) -> Option<&crate::ResponseMeta> {
+        self.stream.as_ref().and_then(|stream| stream.meta())
+    }
+
     /// Reads the rest of the stream and joins it into one [`ChatCompletion`] (see
     /// [`ChatCompletionStream::collect_completion`]).
     ///

@@ -86,6 +86,10 @@ pub enum ErrorKind {
     Config,
     /// The provider or model does not support this operation.
     Unsupported,
+    /// A middleware added with the builder's `middleware` setter failed the request (its
+    /// error is the [`source`](std::error::Error::source)). Not retried: the middleware
+    /// decided.
+    Middleware,
     /// A stream broke after it had delivered chunks to the caller: the answer is partial.
     /// The error carries what was received ([`Error::partial`](crate::Error::partial)),
     /// the cause ([`Error::interruption_cause`](crate::Error::interruption_cause), also
@@ -153,6 +157,7 @@ impl ErrorKind {
             Self::Config => "config",
             Self::Unsupported => "unsupported",
             Self::StreamInterrupted => "stream_interrupted",
+            Self::Middleware => "middleware",
         }
     }
 
@@ -183,6 +188,7 @@ impl ErrorKind {
             Self::Config => "invalid configuration",
             Self::Unsupported => "unsupported",
             Self::StreamInterrupted => "stream interrupted",
+            Self::Middleware => "middleware error",
         }
     }
 }

@@ -700,6 +700,22 @@ impl From<reqwest::Error> for Error {
     }
 }
 
+impl From<reqwest_middleware::Error> for Error {
+    /// A `reqwest` error (from the HTTP client, or one a middleware passed on) keeps its
+    /// usual kind; a middleware's own error is [`ErrorKind::Middleware`], its error the
+    /// source.
+    fn from(err: reqwest_middleware::Error) -> Self {
+        match err {
+            reqwest_middleware::Error::Reqwest(err) => Self::from_reqwest(err),
+            reqwest_middleware::Error::Middleware(err) => Self::with_source(
+                ErrorKind::Middleware,
+                "a middleware failed the request",
+                Box::<dyn StdError + Send + Sync>::from(err),
+            ),
+        }
+    }
+}
+
 /// The server's request id in `headers` (`x-request-id`, `request-id`, `x-amzn-requestid`,
 /// `cf-ray`, the first present).
 pub(crate) fn request_id_in(headers: &HeaderMap) -> Option<&str> {

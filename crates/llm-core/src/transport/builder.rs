@@ -54,6 +54,7 @@ pub struct TransportBuilder {
     jitter: Arc<dyn Jitter>,
     provider_name: &'static str,
     capture_content: bool,
+    middleware: Vec<Arc<dyn reqwest_middleware::Middleware>>,
 }
 
 impl fmt::Debug for TransportBuilder {
@@ -69,6 +70,7 @@ impl fmt::Debug for TransportBuilder {
             .field("retry", &self.retry)
             .field("provider_name", &self.provider_name)
             .field("capture_content", &self.capture_content)
+            .field("middleware", &self.middleware.len())
             .field("custom_http_client", &self.http.is_some())
             .field(
                 "danger_accept_invalid_certs",
@@ -99,7 +101,40 @@ impl TransportBuilder {
             jitter: Arc::new(RandomJitter),
             provider_name: "unknown",
             capture_content: false,
+            middleware: Vec::new(),
         }
+    }
+
+    /// Adds a [`reqwest_middleware::Middleware`] (auth refresh, caching, custom tracing,
+    /// any of the ecosystem's). Middleware runs in the order added, **once per attempt**,
+    /// inside the retry loop: it sees each retry's request (with the credential and
+    /// default headers already set, so it may replace them) and returns the response the
+    /// retry loop then judges (a 503 it returns is retried; a response it makes up, e.g.
+    /// from a cache, is used as if the server sent it). Its own error is
+    /// [`ErrorKind::Middleware`](crate::ErrorKind::Middleware), never retried. Timeouts
+    /// and the total deadline cover the time it takes.
+    ///
+    /// ```
+    /// use llm_core::reqwest_middleware::{Middleware, Next, Result};
+    /// use llm_core::reqwest::{Request, Response};
+    ///
+    /// struct Tag;
+    ///
+    /// #[async_trait::async_trait]
+    /// impl Middleware for Tag {
+    ///     async fn handle(&self, mut req: Request, ext: &mut http::Extensions, next: Next<'_>) -> Result<Response> {
+    ///         req.headers_mut().insert("x-team", "search".parse().unwrap());
+    ///         next.run(req, ext).await
+    ///     }
+    /// }
+    ///
+    /// let t = llm_core::Transport::builder("http://localhost:1").middleware(Tag).build()?;
+    /// assert!(format!("{t:?}").contains("middleware: true"));
+    /// # Ok::<(), llm_core::Error>(())
+    /// ```
+    pub fn middleware(mut self, middleware: impl reqwest_middleware::Middleware) -> Self {
+        self.middleware.push(Arc::new(middleware));
+        self
     }
 
     /// The provider's name as telemetry reports it (`gen_ai.provider.name`, e.g.
@@ -289,6 +324,8 @@ impl TransportBuilder {
                 })?
             }
         };
+        let middleware = (!self.middleware.is_empty())
+            .then(|| reqwest_middleware::ClientWithMiddleware::new(http.clone(), self.middleware));
         Ok(Transport {
             inner: Arc::new(Inner {
                 http,
@@ -306,6 +343,7 @@ impl TransportBuilder {
                 jitter: self.jitter,
                 provider_name: self.provider_name,
                 capture_content: self.capture_content,
+                middleware,
             }),
         })
     }

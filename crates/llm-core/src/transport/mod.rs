@@ -83,6 +83,8 @@ struct Inner {
     jitter: Arc<dyn Jitter>,
     provider_name: &'static str,
     capture_content: bool,
+    /// The HTTP client wrapped in the user's middleware, when there is any.
+    middleware: Option<reqwest_middleware::ClientWithMiddleware>,
 }
 
 /// The credential header, its value marked sensitive (hidden from `Debug` and HTTP/2
@@ -118,6 +120,7 @@ impl fmt::Debug for Transport {
             .field("stream_idle_timeout", &inner.stream_idle_timeout)
             .field("total_timeout", &inner.total_timeout)
             .field("retry", &inner.retry)
+            .field("middleware", &inner.middleware.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -499,7 +502,11 @@ impl Transport {
         if let Some(body) = &request.body {
             builder = builder.body(body.clone());
         }
-        Ok(builder.send().await?)
+        match &inner.middleware {
+            // The user's middleware sees the request as it goes out, once per attempt.
+            Some(client) => Ok(client.execute(builder.build()?).await?),
+            None => Ok(builder.send().await?),
+        }
     }
 
     /// Turns a non-2xx response into an [`Error`]: the status decides the kind; the body

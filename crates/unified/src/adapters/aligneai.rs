@@ -25,7 +25,7 @@ pub type AligneAIChat = ProviderChat<AligneAI>;
 
 /// PeakPrivacy-only options are ignored.
 impl NeutralProvider for AligneAI {
-    const NAME: &'static str = "aligneai";
+    const NAME: &'static str = aligneai::PROVIDER_NAME;
 
     fn capabilities(options: &ProviderOptions) -> Capabilities {
         let _ = options;

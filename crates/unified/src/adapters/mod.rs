@@ -214,7 +214,15 @@ impl<C: NeutralProvider> ChatModel for ProviderChat<C> {
         let stream = chat::create_stream(transport, C::COMPLETIONS_PATH, &request, options).await?;
         // A stream that breaks later reports the request id of these headers.
         let headers = stream.meta().map(|meta| meta.headers().clone());
-        let chunks: ChatStream = Box::pin(stream.map(|chunk| chunk.map(ChatChunk::from)));
+        // The first chunk carries the response's metadata.
+        let mut meta = stream.meta().cloned();
+        let chunks: ChatStream = Box::pin(stream.map(move |chunk| {
+            chunk.map(|chunk| {
+                let mut chunk = ChatChunk::from(chunk);
+                chunk.meta = meta.take();
+                chunk
+            })
+        }));
         Ok(guard_stream(chunks, C::NAME, &requested, headers))
     }
 }

@@ -31,7 +31,7 @@ use crate::{Capabilities, PeakPrivacyOptions, ProviderOptions};
 pub type PeakPrivacyChat = ProviderChat<PeakPrivacy>;
 
 impl NeutralProvider for PeakPrivacy {
-    const NAME: &'static str = "peakprivacy";
+    const NAME: &'static str = peakprivacy::PROVIDER_NAME;
 
     fn apply_options(request: &mut ChatCompletionRequest, options: &ProviderOptions) {
         if let Some(options) = &options.peakprivacy {
