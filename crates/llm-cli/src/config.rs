@@ -137,10 +137,7 @@ fn spec(
     lookup: &dyn Fn(&str) -> Option<String>,
 ) -> Result<String, Failure> {
     let model_var = purpose.model_var();
-    let provider = global
-        .provider
-        .clone()
-        .or_else(|| lookup("LLM_PROVIDER"));
+    let provider = global.provider.clone().or_else(|| lookup("LLM_PROVIDER"));
     let spec = match (&global.model, &global.provider) {
         (Some(model), given) if model.contains(':') => {
             if let (Some(given), Some((prefix, _))) = (given, model.split_once(':')) {
@@ -231,13 +228,37 @@ mod tests {
     fn flags_then_environment_then_emulator_defaults() {
         let chat = Purpose::Chat;
         let cases: [(Global, &[(&str, &str)], Result<&str, &str>); 9] = [
-            (global(None, Some("aligneai:m"), false), &[], Ok("aligneai:m")),
-            (global(Some("aligneai"), Some("m"), false), &[], Ok("aligneai:m")),
-            (global(None, Some("m"), false), &[("LLM_PROVIDER", "mock")], Ok("mock:m")),
+            (
+                global(None, Some("aligneai:m"), false),
+                &[],
+                Ok("aligneai:m"),
+            ),
+            (
+                global(Some("aligneai"), Some("m"), false),
+                &[],
+                Ok("aligneai:m"),
+            ),
+            (
+                global(None, Some("m"), false),
+                &[("LLM_PROVIDER", "mock")],
+                Ok("mock:m"),
+            ),
             (global(None, Some("m"), false), &[], Err("usage")),
-            (global(Some("peakprivacy"), Some("aligneai:m"), false), &[], Err("usage")),
-            (global(None, None, false), &[("LLM_MODEL", "peakprivacy:x")], Ok("peakprivacy:x")),
-            (global(Some("aligneai"), None, false), &[("LLM_MODEL", "peakprivacy:x")], Ok("aligneai")),
+            (
+                global(Some("peakprivacy"), Some("aligneai:m"), false),
+                &[],
+                Err("usage"),
+            ),
+            (
+                global(None, None, false),
+                &[("LLM_MODEL", "peakprivacy:x")],
+                Ok("peakprivacy:x"),
+            ),
+            (
+                global(Some("aligneai"), None, false),
+                &[("LLM_MODEL", "peakprivacy:x")],
+                Ok("aligneai"),
+            ),
             (global(None, None, false), &[], Err("config")),
             (global(None, None, true), &[], Ok("peakprivacy")),
         ];
@@ -253,7 +274,10 @@ mod tests {
             spec_with(
                 &global(None, None, false),
                 Purpose::Embed,
-                &[("LLM_EMBEDDING_MODEL", "mock:e"), ("LLM_MODEL", "peakprivacy:x")]
+                &[
+                    ("LLM_EMBEDDING_MODEL", "mock:e"),
+                    ("LLM_MODEL", "peakprivacy:x")
+                ]
             ),
             Ok("mock:e".to_owned())
         );

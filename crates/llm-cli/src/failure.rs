@@ -195,9 +195,7 @@ pub fn exit_code_for(kind: ErrorKind) -> u8 {
         | ErrorKind::UnprocessableEntity
         | ErrorKind::InvalidRequest
         | ErrorKind::Unsupported => INVALID_REQUEST,
-        ErrorKind::InternalServer | ErrorKind::UnexpectedStatus | ErrorKind::ErrorPayload => {
-            SERVER
-        }
+        ErrorKind::InternalServer | ErrorKind::UnexpectedStatus | ErrorKind::ErrorPayload => SERVER,
         ErrorKind::Decode
         | ErrorKind::Stream
         | ErrorKind::ResponseTooLarge
@@ -277,7 +275,8 @@ mod tests {
         let err = Error::from_response(401, headers, br#"{"error":"Unauthenticated"}"#);
         let line = Failure::Api(err).one_line(Some("peakprivacy"));
         assert!(line.starts_with("error: authentication (status 401, request id req-42): "));
-        assert!(line.ends_with("hint: check PEAKPRIVACY_API_TOKEN: the key is wrong, expired or inactive"));
+        assert!(line
+            .ends_with("hint: check PEAKPRIVACY_API_TOKEN: the key is wrong, expired or inactive"));
         assert!(!line.contains('\n'));
     }
 

@@ -15,11 +15,17 @@ fn chat_streams_the_answer_piece_by_piece() -> TestResult {
     let dir = tempfile::tempdir()?;
     let server = AligneAIEmulator::start_blocking();
 
-    let text = run(&mut llm_aligneai(dir.path(), &server), &["chat", "tell me more"])?;
+    let text = run(
+        &mut llm_aligneai(dir.path(), &server),
+        &["chat", "tell me more"],
+    )?;
     assert_eq!(text.code, 0, "{}", text.stderr);
     assert_eq!(text.stdout, "You said: tell me more\n");
     let sent = server.last_request().and_then(|r| r.body_json());
-    assert_eq!(sent.as_ref().map(|b| &b["stream"]), Some(&Value::Bool(true)));
+    assert_eq!(
+        sent.as_ref().map(|b| &b["stream"]),
+        Some(&Value::Bool(true))
+    );
 
     let json = run(
         &mut llm_aligneai(dir.path(), &server),
@@ -72,7 +78,10 @@ fn chat_without_streaming_sends_the_options() -> TestResult {
     assert_eq!(answer["model"], "mistral-swiss");
     assert!(answer["request_id"].is_string(), "{answer}");
 
-    let sent = server.last_request().and_then(|r| r.body_json()).ok_or("no request")?;
+    let sent = server
+        .last_request()
+        .and_then(|r| r.body_json())
+        .ok_or("no request")?;
     assert_ne!(sent["stream"], Value::Bool(true));
     assert_eq!(sent["model"], "mistral-swiss");
     assert_eq!(sent["temperature"], 0.25);
@@ -106,7 +115,9 @@ fn chat_reads_the_prompt_from_stdin() -> TestResult {
     let before = server.received_count();
     let empty = run(&mut llm_aligneai(dir.path(), &server), &["chat"])?;
     assert_eq!(empty.code, 2, "{}", empty.stderr);
-    assert!(empty.stderr.starts_with("error: usage: the prompt is empty"));
+    assert!(empty
+        .stderr
+        .starts_with("error: usage: the prompt is empty"));
     assert_eq!(server.received_count(), before);
     Ok(())
 }
@@ -124,9 +135,17 @@ fn models_and_ping_on_both_providers() -> TestResult {
     assert_eq!(models.code, 0, "{}", models.stderr);
     assert_eq!(
         models.stdout.lines().collect::<Vec<_>>(),
-        ["mistral-swiss", "llama3-swiss", "gpt-4o-eu", "gpt-4o-mini-us"]
+        [
+            "mistral-swiss",
+            "llama3-swiss",
+            "gpt-4o-eu",
+            "gpt-4o-mini-us"
+        ]
     );
-    let models = run(&mut llm_aligneai(dir.path(), &aligneai), &["--json", "models"])?;
+    let models = run(
+        &mut llm_aligneai(dir.path(), &aligneai),
+        &["--json", "models"],
+    )?;
     assert_eq!(models.code, 0, "{}", models.stderr);
     let list: Value = serde_json::from_str(&models.stdout)?;
     let ids: Vec<&str> = list
@@ -136,7 +155,13 @@ fn models_and_ping_on_both_providers() -> TestResult {
         .filter_map(|m| m["id"].as_str())
         .collect();
     assert!(ids.contains(&"llama-3.1-8b-instruct"), "{ids:?}");
-    assert_eq!(aligneai.last_request().map(|r| r.path().to_owned()).as_deref(), Some("/v1/models"));
+    assert_eq!(
+        aligneai
+            .last_request()
+            .map(|r| r.path().to_owned())
+            .as_deref(),
+        Some("/v1/models")
+    );
 
     let ping = run(
         &mut llm_peakprivacy(dir.path(), &peakprivacy, peakprivacy.token()),
@@ -144,11 +169,23 @@ fn models_and_ping_on_both_providers() -> TestResult {
     )?;
     assert_eq!(ping.code, 0, "{}", ping.stderr);
     assert!(ping.stdout.starts_with("ok: peakprivacy accepted the key"));
-    let ping = run(&mut llm_aligneai(dir.path(), &aligneai), &["--json", "ping"])?;
+    let ping = run(
+        &mut llm_aligneai(dir.path(), &aligneai),
+        &["--json", "ping"],
+    )?;
     assert_eq!(ping.code, 0, "{}", ping.stderr);
     let ping: Value = serde_json::from_str(&ping.stdout)?;
-    assert_eq!((ping["ok"].clone(), ping["provider"].clone()), (Value::Bool(true), "aligneai".into()));
-    assert_eq!(aligneai.last_request().map(|r| r.path().to_owned()).as_deref(), Some("/v1/ping"));
+    assert_eq!(
+        (ping["ok"].clone(), ping["provider"].clone()),
+        (Value::Bool(true), "aligneai".into())
+    );
+    assert_eq!(
+        aligneai
+            .last_request()
+            .map(|r| r.path().to_owned())
+            .as_deref(),
+        Some("/v1/ping")
+    );
     Ok(())
 }
 
@@ -157,7 +194,12 @@ fn a_wrong_key_is_exit_4_with_a_one_line_error_that_never_shows_the_key() -> Tes
     let dir = tempfile::tempdir()?;
     let server = PeakPrivacyEmulator::start_blocking();
     let wrong = "pp-wrong-secret-123";
-    for args in [&["ping"][..], &["chat", "hi"], &["chat", "--no-stream", "hi"], &["models"]] {
+    for args in [
+        &["ping"][..],
+        &["chat", "hi"],
+        &["chat", "--no-stream", "hi"],
+        &["models"],
+    ] {
         let out = run(&mut llm_peakprivacy(dir.path(), &server, wrong), args)?;
         assert_eq!(out.code, 4, "{args:?}: {}", out.stderr);
         assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
@@ -166,7 +208,11 @@ fn a_wrong_key_is_exit_4_with_a_one_line_error_that_never_shows_the_key() -> Tes
             "{}",
             out.stderr
         );
-        assert!(out.stderr.contains("hint: check PEAKPRIVACY_API_TOKEN"), "{}", out.stderr);
+        assert!(
+            out.stderr.contains("hint: check PEAKPRIVACY_API_TOKEN"),
+            "{}",
+            out.stderr
+        );
         assert!(!out.stderr.contains(wrong) && !out.stdout.contains(wrong));
         assert_eq!(out.stdout, "");
     }
@@ -199,7 +245,8 @@ fn exit_codes_follow_the_error_kind() -> TestResult {
     )?;
     assert_eq!(out.code, 6, "{}", out.stderr);
     assert!(
-        out.stderr.starts_with("error: rate_limit (status 429, request id ")
+        out.stderr
+            .starts_with("error: rate_limit (status 429, request id ")
             && out.stderr.contains("hint: rate limited"),
         "{}",
         out.stderr
@@ -213,7 +260,10 @@ fn exit_codes_follow_the_error_kind() -> TestResult {
     )?;
     assert_eq!(out.code, 9, "{}", out.stderr);
     let err: Value = serde_json::from_str(out.stderr.trim())?;
-    assert_eq!((err["error"]["kind"].clone(), err["error"]["status"].clone()), ("internal_server".into(), 503.into()));
+    assert_eq!(
+        (err["error"]["kind"].clone(), err["error"]["status"].clone()),
+        ("internal_server".into(), 503.into())
+    );
 
     // An invalid option -> 8, never sent.
     let before = server.received_count();
@@ -237,12 +287,21 @@ fn exit_codes_follow_the_error_kind() -> TestResult {
         &["--max-retries", "0", "ping"],
     )?;
     assert_eq!(out.code, 7, "{}", out.stderr);
-    assert!(out.stderr.contains("hint: check the network and the base URL (ALIGNEAI_BASE_URL)"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("hint: check the network and the base URL (ALIGNEAI_BASE_URL)"),
+        "{}",
+        out.stderr
+    );
 
     // No key -> configuration (3), naming the variable.
     let out = run(llm(dir.path()).env("LLM_MODEL", "aligneai:m"), &["ping"])?;
     assert_eq!(out.code, 3, "{}", out.stderr);
-    assert!(out.stderr.contains("hint: set ALIGNEAI_API_KEY"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("hint: set ALIGNEAI_API_KEY"),
+        "{}",
+        out.stderr
+    );
 
     // No model at all -> 3; a bad flag -> clap's usage error (2).
     let out = run(&mut llm(dir.path()), &["chat", "hi"])?;
@@ -257,8 +316,14 @@ fn the_emulator_flag_needs_no_key() -> TestResult {
     let dir = tempfile::tempdir()?;
     let out = run(&mut llm(dir.path()), &["--emulator", "chat", "Grüezi"])?;
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_eq!(out.stdout, format!("{}\n", PeakPrivacyEmulator::reply_for("Grüezi")));
-    let out = run(&mut llm(dir.path()), &["--emulator", "--provider", "aligneai", "ping"])?;
+    assert_eq!(
+        out.stdout,
+        format!("{}\n", PeakPrivacyEmulator::reply_for("Grüezi"))
+    );
+    let out = run(
+        &mut llm(dir.path()),
+        &["--emulator", "--provider", "aligneai", "ping"],
+    )?;
     assert_eq!(out.code, 0, "{}", out.stderr);
     Ok(())
 }
@@ -268,7 +333,11 @@ fn help_lists_the_exit_codes() -> TestResult {
     let dir = tempfile::tempdir()?;
     let out = run(&mut llm(dir.path()), &["--help"])?;
     assert_eq!(out.code, 0);
-    for entry in ["4 authentication (401)", "6 rate limited (429)", "7 network or timeout"] {
+    for entry in [
+        "4 authentication (401)",
+        "6 rate limited (429)",
+        "7 network or timeout",
+    ] {
         assert!(out.stdout.contains(entry), "{entry}");
     }
     Ok(())

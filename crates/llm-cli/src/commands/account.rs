@@ -17,9 +17,19 @@ pub async fn models(global: &Global) -> Result<(), Failure> {
     let config = &resolved.config;
     let models = match config.provider() {
         Provider::PeakPrivacy => {
-            config.peakprivacy_client_with(&env_lookup)?.models().list().await?
+            config
+                .peakprivacy_client_with(&env_lookup)?
+                .models()
+                .list()
+                .await?
         }
-        Provider::AligneAI => config.aligneai_client_with(&env_lookup)?.models().list().await?,
+        Provider::AligneAI => {
+            config
+                .aligneai_client_with(&env_lookup)?
+                .models()
+                .list()
+                .await?
+        }
         other => return Err(no_account(other)),
     };
     if global.json {
@@ -53,9 +63,13 @@ pub async fn ping(global: &Global) -> Result<(), Failure> {
     }
     let elapsed_ms = started.elapsed().as_millis();
     if global.json {
-        output::json(&json!({ "ok": true, "provider": provider.as_str(), "elapsed_ms": elapsed_ms }))
+        output::json(
+            &json!({ "ok": true, "provider": provider.as_str(), "elapsed_ms": elapsed_ms }),
+        )
     } else {
-        output::text(&format!("ok: {provider} accepted the key ({elapsed_ms} ms)\n"))
+        output::text(&format!(
+            "ok: {provider} accepted the key ({elapsed_ms} ms)\n"
+        ))
     }
 }
 

@@ -30,7 +30,10 @@ pub async fn run(global: &Global, args: &ChatArgs) -> Result<(), Failure> {
     if args.no_stream {
         let response = model.chat(request).await?;
         if global.json {
-            output::json(&summary(&response, response.meta.as_ref().and_then(|m| m.request_id())))
+            output::json(&summary(
+                &response,
+                response.meta.as_ref().and_then(|m| m.request_id()),
+            ))
         } else {
             output::text(&with_newline(&response.text))
         }

@@ -34,7 +34,9 @@ pub async fn run(global: &Global, args: &EmbedArgs) -> Result<(), Failure> {
         ));
     }
     if args.input == args.output {
-        return Err(Failure::Usage("--in and --out name the same file".to_owned()));
+        return Err(Failure::Usage(
+            "--in and --out name the same file".to_owned(),
+        ));
     }
     let total = Inputs::count(&args.input)?;
     let mut output = Output::open(&args.output)?;
@@ -49,19 +51,12 @@ pub async fn run(global: &Global, args: &EmbedArgs) -> Result<(), Failure> {
         let resolved = resolve(global, Purpose::Embed).await?;
         let model = resolved.config.build_embeddings_with(&env_lookup)?;
         let bar = progress::bar(total, done, !args.no_progress && !global.json);
-        let result = embed_all(
-            &model,
-            inputs,
-            args,
-            done,
-            &mut output,
-            &mut |n, dims| {
-                written = written.saturating_add(n);
-                batches_written = batches_written.saturating_add(1);
-                dimensions = Some(dims);
-                bar.inc(u64::try_from(n).unwrap_or(u64::MAX));
-            },
-        )
+        let result = embed_all(&model, inputs, args, done, &mut output, &mut |n, dims| {
+            written = written.saturating_add(n);
+            batches_written = batches_written.saturating_add(1);
+            dimensions = Some(dims);
+            bar.inc(u64::try_from(n).unwrap_or(u64::MAX));
+        })
         .await;
         bar.finish_and_clear();
         if let Err(failure) = result {

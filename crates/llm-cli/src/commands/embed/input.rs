@@ -133,7 +133,10 @@ mod tests {
                 text: "hello".to_owned()
             })
         );
-        assert_eq!(parse_line(r#"{"id": 7, "text": "x"}"#).map(|i| i.id), Ok(Some(json!(7))));
+        assert_eq!(
+            parse_line(r#"{"id": 7, "text": "x"}"#).map(|i| i.id),
+            Ok(Some(json!(7)))
+        );
         assert!(parse_line(r#"{"id": "a"}"#).is_err_and(|e| e.contains("no \"text\"")));
         assert!(parse_line(r#"{"text": 3}"#).is_err());
         assert!(parse_line(r#"{"id": [1], "text": "x"}"#).is_err());
@@ -141,15 +144,22 @@ mod tests {
     }
 
     #[test]
-    fn blank_lines_are_skipped_and_errors_name_the_line() -> Result<(), Box<dyn std::error::Error>> {
+    fn blank_lines_are_skipped_and_errors_name_the_line() -> Result<(), Box<dyn std::error::Error>>
+    {
         let mut file = tempfile::NamedTempFile::new()?;
         write!(file, "a\r\n\n   \n{{\"text\":\"b\"}}\n{{bad\nc")?;
         assert_eq!(Inputs::count(file.path()).map_err(|f| f.one_line(None))?, 4);
-        let items: Vec<_> = Inputs::open(file.path()).map_err(|f| f.one_line(None))?.collect();
+        let items: Vec<_> = Inputs::open(file.path())
+            .map_err(|f| f.one_line(None))?
+            .collect();
         assert_eq!(items.len(), 4);
         assert!(matches!(&items[0], Ok(Input { text, .. }) if text == "a"));
         assert!(matches!(&items[1], Ok(Input { text, .. }) if text == "b"));
-        let bad = items[2].as_ref().err().map(|f| f.one_line(None)).unwrap_or_default();
+        let bad = items[2]
+            .as_ref()
+            .err()
+            .map(|f| f.one_line(None))
+            .unwrap_or_default();
         assert!(bad.contains("line 5:"), "{bad}");
         assert!(matches!(&items[3], Ok(Input { text, .. }) if text == "c"));
         Ok(())

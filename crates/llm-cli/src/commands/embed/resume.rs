@@ -92,7 +92,8 @@ impl Output {
             file.set_len(complete).map_err(|e| fail(e.to_string()))?;
             file.sync_data().map_err(|e| fail(e.to_string()))?;
         }
-        file.seek(SeekFrom::End(0)).map_err(|e| fail(e.to_string()))?;
+        file.seek(SeekFrom::End(0))
+            .map_err(|e| fail(e.to_string()))?;
         Ok(Self {
             file,
             path: path.to_owned(),
@@ -157,7 +158,8 @@ mod tests {
         assert_eq!(out.ids, vec![Some(json!("a")), None]);
         assert_eq!(out.torn_bytes, 18);
         assert_eq!(fs::read_to_string(&path)?, whole);
-        out.append(2, &[None], &[vec![1.0]]).map_err(|f| f.one_line(None))?;
+        out.append(2, &[None], &[vec![1.0]])
+            .map_err(|f| f.one_line(None))?;
         let lines: Vec<Value> = fs::read_to_string(&path)?
             .lines()
             .map(serde_json::from_str)
@@ -172,7 +174,10 @@ mod tests {
         let dir = tempfile::tempdir()?;
         for (content, expected) in [
             ("hello\n", "not an embedding record"),
-            ("{\"index\":0,\"embedding\":[]}\n{\"index\":2,\"embedding\":[]}\n", "holds index 2 where index 1"),
+            (
+                "{\"index\":0,\"embedding\":[]}\n{\"index\":2,\"embedding\":[]}\n",
+                "holds index 2 where index 1",
+            ),
             ("{\"index\":0}\n", "not an embedding record"),
         ] {
             let path = dir.path().join("bad.jsonl");
