@@ -227,7 +227,8 @@ mod tests {
     #[test]
     fn flags_then_environment_then_emulator_defaults() {
         let chat = Purpose::Chat;
-        let cases: [(Global, &[(&str, &str)], Result<&str, &str>); 9] = [
+        type Case<'a> = (Global, &'a [(&'a str, &'a str)], Result<&'a str, &'a str>);
+        let cases: [Case<'_>; 9] = [
             (
                 global(None, Some("aligneai:m"), false),
                 &[],

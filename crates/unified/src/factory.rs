@@ -670,7 +670,7 @@ impl ModelConfig {
     ///     "PEAKPRIVACY_API_URL" => Some("http://127.0.0.1:9/api".into()),
     ///     _ => None,
     /// })?;
-    /// assert_eq!(client.base_url(), "http://127.0.0.1:9/api");
+    /// assert_eq!(client.base_url(), "http://127.0.0.1:9/api/");
     /// let err = config.peakprivacy_client_with(&|_| None).unwrap_err();
     /// assert_eq!(err.env_var(), Some("PEAKPRIVACY_API_TOKEN"));
     /// # Ok::<(), unified::Error>(())
@@ -694,7 +694,7 @@ impl ModelConfig {
     /// ```
     /// let config = unified::ModelConfig::parse("aligneai")?
     ///     .settings(unified::ClientSettings::new().api_key("k").base_url("http://127.0.0.1:9/v1"));
-    /// assert_eq!(config.aligneai_client_with(&|_| None)?.base_url(), "http://127.0.0.1:9/v1");
+    /// assert_eq!(config.aligneai_client_with(&|_| None)?.base_url(), "http://127.0.0.1:9/v1/");
     /// let err = unified::ModelConfig::parse("aligneai")?.aligneai_client_with(&|_| None).unwrap_err();
     /// assert_eq!(err.env_var(), Some("ALIGNEAI_API_KEY"));
     /// # Ok::<(), unified::Error>(())

@@ -60,7 +60,7 @@ pub async fn run(global: &Global, args: &ChatArgs) -> Result<(), Failure> {
                 answer.finish_reason = chunk.finish_reason.clone();
             }
             if chunk.usage.is_some() {
-                answer.usage = chunk.usage.clone();
+                answer.usage = chunk.usage;
             }
             if chunk.delta.is_empty() {
                 continue;
