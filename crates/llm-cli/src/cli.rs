@@ -21,7 +21,8 @@ Exit codes:
   6 rate limited (429)                        7 network or timeout
   8 request rejected (400, 404, 413, 422, invalid option)
   9 server error (5xx)                       10 bad or broken response
- 11 input or output file error";
+ 11 input or output file error
+130 interrupted: llm embed stopped on Ctrl-C (run it again to resume)";
 
 /// `llm`: chat, list models, check a key and embed files with PeakPrivacy or AligneAI.
 #[derive(Debug, Parser)]

@@ -33,6 +33,8 @@ pub const SERVER: u8 = 9;
 pub const BAD_RESPONSE: u8 = 10;
 /// Exit code: the input or output file cannot be used.
 pub const FILE: u8 = 11;
+/// Exit code: `llm embed` stopped on Ctrl-C (after writing what was done; 128 + SIGINT).
+pub const INTERRUPTED: u8 = 130;
 
 /// Why a command failed.
 #[derive(Debug)]
@@ -43,6 +45,8 @@ pub enum Failure {
     Usage(String),
     /// A file problem: the message names the file and, for a bad line, the line.
     File(String),
+    /// Stopped on Ctrl-C.
+    Interrupted,
 }
 
 impl Failure {
@@ -57,6 +61,7 @@ impl Failure {
             Self::Api(err) => exit_code_for(err.kind()),
             Self::Usage(_) => USAGE,
             Self::File(_) => FILE,
+            Self::Interrupted => INTERRUPTED,
         }
     }
 
@@ -66,6 +71,7 @@ impl Failure {
             Self::Api(err) => snake_case(&format!("{:?}", err.kind())),
             Self::Usage(_) => "usage".to_owned(),
             Self::File(_) => "file".to_owned(),
+            Self::Interrupted => "interrupted".to_owned(),
         }
     }
 
@@ -115,6 +121,7 @@ impl Failure {
         let text = match self {
             Self::Api(err) => err.to_string(),
             Self::Usage(message) | Self::File(message) => message.clone(),
+            Self::Interrupted => "stopped on Ctrl-C".to_owned(),
         };
         text.split_whitespace().collect::<Vec<_>>().join(" ")
     }
@@ -135,6 +142,7 @@ impl Failure {
             Self::Api(err) => err,
             Self::Usage(_) => return Some("see llm --help".to_owned()),
             Self::File(_) => return None,
+            Self::Interrupted => return Some("run the same command again to resume".to_owned()),
         };
         Some(match err.kind() {
             ErrorKind::MissingCredential => format!(
@@ -255,6 +263,7 @@ mod tests {
             (SERVER, "server error"),
             (BAD_RESPONSE, "bad or broken response"),
             (FILE, "input or output file"),
+            (INTERRUPTED, "interrupted"),
         ] {
             let entry = format!("{code} {word}");
             assert!(help.contains(&entry), "llm --help lacks {entry:?}");

@@ -264,6 +264,67 @@ fn a_killed_run_resumes_without_loss_or_duplicates() -> TestResult {
 }
 
 #[test]
+fn ctrl_c_stops_after_whole_batches_with_exit_130() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let (input, out) = (
+        dir.path().join("docs.jsonl"),
+        dir.path().join("vectors.jsonl"),
+    );
+    let inputs = write_inputs(&input, 300)?;
+    let server = AligneAIEmulator::start_blocking();
+    server.fail_next(
+        Fault::delay(Duration::from_millis(40))
+            .always()
+            .path(EMBEDDINGS),
+    );
+    let args = [
+        "embed",
+        "--in",
+        "docs.jsonl",
+        "--out",
+        "vectors.jsonl",
+        "--batch-size",
+        "10",
+    ];
+
+    let mut child = llm_aligneai(dir.path(), &server)
+        .args(args)
+        .stderr(std::process::Stdio::piped())
+        .spawn()?;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while fs::read_to_string(&out).map_or(0, |s| s.lines().count()) < 30 {
+        assert!(Instant::now() < deadline, "no progress");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()?;
+    assert!(sent.success());
+    let stopped = child.wait_with_output()?;
+    let stderr = String::from_utf8_lossy(&stopped.stderr);
+    assert_eq!(stopped.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("error: interrupted"), "{stderr}");
+    assert!(
+        stderr.contains("run the same command again to resume"),
+        "{stderr}"
+    );
+    let kept = fs::read_to_string(&out)?;
+    assert!(kept.ends_with('\n'), "no torn line after Ctrl-C");
+    let k = kept.lines().count();
+    assert!(k < 300 && k % 10 == 0, "whole batches: {k}");
+
+    server.clear_faults();
+    let resumed = run(&mut llm_aligneai(dir.path(), &server), &args)?;
+    assert_eq!(resumed.code, 0, "{}", resumed.stderr);
+    assert!(
+        resumed.stdout.contains(&format!("({k} were already there")),
+        "{}",
+        resumed.stdout
+    );
+    assert_complete(&out, &inputs)
+}
+
+#[test]
 fn an_output_of_another_job_is_refused_untouched() -> TestResult {
     let dir = tempfile::tempdir()?;
     let server = AligneAIEmulator::start_blocking();

@@ -150,7 +150,23 @@ async fn embed_all(
             }
         })
         .buffered(args.concurrency);
-    while let Some(result) = results.next().await {
+    // Ctrl-C is checked between batches: every batch written so far stays whole.
+    let interrupted = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            // No signal handler (unusual): never interrupt rather than stop at once.
+            std::future::pending::<()>().await;
+        }
+    };
+    tokio::pin!(interrupted);
+    loop {
+        let result = tokio::select! {
+            biased;
+            () = &mut interrupted => return Err(Failure::Interrupted),
+            next = results.next() => match next {
+                Some(result) => result,
+                None => return Ok(()),
+            },
+        };
         let (batch, embeddings) = result?;
         if embeddings.vectors.len() != batch.inputs.len() {
             return Err(Failure::Api(Error::with_message(
@@ -167,7 +183,6 @@ async fn embed_all(
         let dimensions = embeddings.vectors.first().map_or(0, Vec::len);
         on_written(batch.inputs.len(), dimensions);
     }
-    Ok(())
 }
 
 /// Groups the inputs into batches of `size`, numbering them from `first`. A bad line ends
