@@ -3,27 +3,36 @@
 
 use std::io::IsTerminal;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 /// The bar's layout: elapsed time, bar, inputs done of all, rate, ETA.
-const TEMPLATE: &str = "[{elapsed_precise}] {wide_bar} {pos}/{len} inputs ({per_sec}, ETA {eta})";
+const TEMPLATE: &str = "[{elapsed_precise}] {wide_bar} {pos}/{len} inputs ({rate}/s, ETA {eta})";
+
+/// The style: the template plus `{rate}`, inputs per second without decimals.
+fn style() -> Option<ProgressStyle> {
+    let style = ProgressStyle::with_template(TEMPLATE).ok()?;
+    Some(style.with_key(
+        "rate",
+        |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = write!(w, "{:.0}", state.per_sec());
+        },
+    ))
+}
 
 /// A progress bar over `total` inputs, `done` of them already in the output.
 pub fn bar(total: usize, done: usize, wanted: bool) -> ProgressBar {
-    let visible = wanted && std::io::stderr().is_terminal();
-    let target = if visible {
-        ProgressDrawTarget::stderr()
-    } else {
-        ProgressDrawTarget::hidden()
-    };
     let total = u64::try_from(total).unwrap_or(u64::MAX);
-    let bar = ProgressBar::with_draw_target(Some(total), target);
-    if let Ok(style) = ProgressStyle::with_template(TEMPLATE) {
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
+    if let Some(style) = style() {
         bar.set_style(style);
     }
     bar.set_position(u64::try_from(done).unwrap_or(u64::MAX));
-    // The rate and ETA count from here: the resumed part took no time in this run.
+    // The rate and ETA count from here: the resumed part took no time in this run (and
+    // the bar is drawn only now, so no frame shows the jump as a rate).
     bar.reset_eta();
+    if wanted && std::io::stderr().is_terminal() {
+        bar.set_draw_target(ProgressDrawTarget::stderr());
+    }
     bar
 }
 
@@ -33,7 +42,7 @@ mod tests {
 
     #[test]
     fn the_template_parses_and_a_hidden_bar_still_counts() {
-        assert!(ProgressStyle::with_template(TEMPLATE).is_ok());
+        assert!(style().is_some());
         let bar = bar(10, 4, false);
         assert!(bar.is_hidden());
         bar.inc(3);
