@@ -287,7 +287,7 @@ fn ctrl_c_stops_after_whole_batches_with_exit_130() -> TestResult {
         "10",
     ];
 
-    let mut child = llm_aligneai(dir.path(), &server)
+    let child = llm_aligneai(dir.path(), &server)
         .args(args)
         .stderr(std::process::Stdio::piped())
         .spawn()?;
