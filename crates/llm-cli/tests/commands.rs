@@ -5,6 +5,7 @@ mod common;
 
 use std::io::Write;
 use std::process::Stdio;
+use std::time::Duration;
 
 use common::{llm, llm_aligneai, llm_peakprivacy, run, TestResult};
 use llm_testkit::{AligneAIEmulator, Fault, PeakPrivacyEmulator};
@@ -340,5 +341,65 @@ fn help_lists_the_exit_codes() -> TestResult {
     ] {
         assert!(out.stdout.contains(entry), "{entry}");
     }
+    Ok(())
+}
+
+#[test]
+fn configuration_comes_from_a_dotenv_file() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let server = AligneAIEmulator::start_blocking();
+    std::fs::write(
+        dir.path().join(".env"),
+        format!(
+            "LLM_MODEL=aligneai:llama-3.1-8b-instruct\nALIGNEAI_API_KEY={}\nALIGNEAI_BASE_URL={}\n",
+            server.api_key(),
+            server.base_url()
+        ),
+    )?;
+    let out = run(&mut llm(dir.path()), &["chat", "--no-stream", "from .env"])?;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, "You said: from .env\n");
+    let sent = server
+        .last_request()
+        .and_then(|r| r.body_json())
+        .ok_or("no request")?;
+    assert_eq!(sent["model"], "llama-3.1-8b-instruct");
+    // The flags win over the file.
+    let out = run(
+        &mut llm(dir.path()),
+        &[
+            "--model",
+            "aligneai:other-model",
+            "chat",
+            "--no-stream",
+            "x",
+        ],
+    )?;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let sent = server
+        .last_request()
+        .and_then(|r| r.body_json())
+        .ok_or("no request")?;
+    assert_eq!(sent["model"], "other-model");
+    Ok(())
+}
+
+#[test]
+fn a_slow_server_is_a_timeout_with_exit_7() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let server = AligneAIEmulator::start_blocking();
+    server.fail_next(Fault::delay(Duration::from_secs(3)));
+    let out = run(
+        &mut llm_aligneai(dir.path(), &server),
+        &["--timeout", "0.2", "--max-retries", "0", "ping"],
+    )?;
+    assert_eq!(out.code, 7, "{}", out.stderr);
+    assert!(out.stderr.starts_with("error: timeout"), "{}", out.stderr);
+    assert!(out.stderr.contains("raise --timeout"), "{}", out.stderr);
+    let out = run(
+        &mut llm_aligneai(dir.path(), &server),
+        &["--timeout", "-1", "ping"],
+    )?;
+    assert_eq!(out.code, 2, "{}", out.stderr);
     Ok(())
 }

@@ -296,8 +296,9 @@ fn ctrl_c_stops_after_whole_batches_with_exit_130() -> TestResult {
         assert!(Instant::now() < deadline, "no progress");
         std::thread::sleep(Duration::from_millis(10));
     }
-    let sent = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+    // Ctrl-C in a terminal sends SIGINT; the shell's `kill` sends the same.
+    let sent = std::process::Command::new("sh")
+        .args(["-c", &format!("kill -INT {}", child.id())])
         .status()?;
     assert!(sent.success());
     let stopped = child.wait_with_output()?;
