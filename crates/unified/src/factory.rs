@@ -654,6 +654,58 @@ impl ModelConfig {
         })
     }
 
+    /// The PeakPrivacy client these settings describe (for calls outside the neutral
+    /// traits: the model list, the token check), reading what the settings leave unset
+    /// with `lookup` (`PEAKPRIVACY_API_TOKEN`, `PEAKPRIVACY_API_URL`). The provider and
+    /// model of this configuration are not consulted.
+    ///
+    /// # Errors
+    /// [`ErrorKind::MissingCredential`] naming the variable; [`ErrorKind::Config`] for an
+    /// invalid setting.
+    ///
+    /// ```
+    /// let config = unified::ModelConfig::parse("peakprivacy")?;
+    /// let client = config.peakprivacy_client_with(&|name| match name {
+    ///     "PEAKPRIVACY_API_TOKEN" => Some("t".into()),
+    ///     "PEAKPRIVACY_API_URL" => Some("http://127.0.0.1:9/api".into()),
+    ///     _ => None,
+    /// })?;
+    /// assert_eq!(client.base_url(), "http://127.0.0.1:9/api/");
+    /// let err = config.peakprivacy_client_with(&|_| None).unwrap_err();
+    /// assert_eq!(err.env_var(), Some("PEAKPRIVACY_API_TOKEN"));
+    /// # Ok::<(), unified::Error>(())
+    /// ```
+    pub fn peakprivacy_client_with(
+        &self,
+        lookup: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<peakprivacy::PeakPrivacy> {
+        peakprivacy_client(&self.settings, lookup)
+    }
+
+    /// The AligneAI client these settings describe (for calls outside the neutral traits:
+    /// the model list, ping), reading what the settings leave unset with `lookup`
+    /// (`ALIGNEAI_API_KEY`, `ALIGNEAI_BASE_URL`, `ALIGNEAI_WORKSPACE_ID`). The provider
+    /// and model of this configuration are not consulted.
+    ///
+    /// # Errors
+    /// As [`peakprivacy_client_with`](Self::peakprivacy_client_with), naming
+    /// `ALIGNEAI_API_KEY`.
+    ///
+    /// ```
+    /// let config = unified::ModelConfig::parse("aligneai")?
+    ///     .settings(unified::ClientSettings::new().api_key("k").base_url("http://127.0.0.1:9/v1"));
+    /// assert_eq!(config.aligneai_client_with(&|_| None)?.base_url(), "http://127.0.0.1:9/v1/");
+    /// let err = unified::ModelConfig::parse("aligneai")?.aligneai_client_with(&|_| None).unwrap_err();
+    /// assert_eq!(err.env_var(), Some("ALIGNEAI_API_KEY"));
+    /// # Ok::<(), unified::Error>(())
+    /// ```
+    pub fn aligneai_client_with(
+        &self,
+        lookup: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<aligneai::AligneAI> {
+        aligneai_client(&self.settings, lookup)
+    }
+
     /// Builds the embedding model from the process environment.
     ///
     /// # Errors

@@ -1,0 +1,5 @@
+//! One module per subcommand.
+
+pub mod account;
+pub mod chat;
+pub mod embed;
