@@ -68,7 +68,7 @@ impl Failure {
     /// The kind as a `snake_case` word (`authentication`, `rate_limit`, `usage`, `file`).
     pub fn kind_name(&self) -> String {
         match self {
-            Self::Api(err) => snake_case(&format!("{:?}", err.kind())),
+            Self::Api(err) => err.kind().code().to_owned(),
             Self::Usage(_) => "usage".to_owned(),
             Self::File(_) => "file".to_owned(),
             Self::Interrupted => "interrupted".to_owned(),
@@ -210,22 +210,6 @@ pub fn exit_code_for(kind: ErrorKind) -> u8 {
         | ErrorKind::StreamInterrupted => BAD_RESPONSE,
         _ => OTHER,
     }
-}
-
-/// `RateLimit` -> `rate_limit`.
-fn snake_case(name: &str) -> String {
-    let mut out = String::with_capacity(name.len() + 4);
-    for (i, c) in name.chars().enumerate() {
-        if c.is_ascii_uppercase() {
-            if i > 0 {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 #[cfg(test)]

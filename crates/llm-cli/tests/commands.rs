@@ -46,6 +46,10 @@ fn chat_streams_the_answer_piece_by_piece() -> TestResult {
     assert_eq!(done["text"], "You said: tell me more");
     assert_eq!(done["model"], "llama-3.1-8b-instruct");
     assert_eq!(done["provider"], "aligneai");
+    assert!(
+        done["request_id"].is_string(),
+        "the stream's request id: {done}"
+    );
     assert_eq!(done["chunks"], chunks.len());
     Ok(())
 }

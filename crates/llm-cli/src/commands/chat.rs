@@ -42,6 +42,7 @@ pub async fn run(global: &Global, args: &ChatArgs) -> Result<(), Failure> {
         let mut answer = ChatResponse::from_completion(Default::default(), model.provider());
         answer.model = model.model().to_owned();
         let mut chunks = 0_usize;
+        let mut request_id = None;
         let mut ends_with_newline = true;
         while let Some(chunk) = stream.next().await {
             let chunk = match chunk {
@@ -53,6 +54,9 @@ pub async fn run(global: &Global, args: &ChatArgs) -> Result<(), Failure> {
                     return Err(err.into());
                 }
             };
+            if let Some(meta) = &chunk.meta {
+                request_id = meta.request_id().map(str::to_owned);
+            }
             if let Some(m) = chunk.model.as_ref().filter(|m| !m.is_empty()) {
                 answer.model = m.clone();
             }
@@ -75,7 +79,7 @@ pub async fn run(global: &Global, args: &ChatArgs) -> Result<(), Failure> {
             }
         }
         if global.json {
-            let mut done = summary(&answer, None);
+            let mut done = summary(&answer, request_id.as_deref());
             done["type"] = json!("done");
             done["chunks"] = json!(chunks);
             output::json(&done)
