@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use futures_util::StreamExt;
 use llm_core::reqwest::{Request, Response};
 use llm_core::reqwest_middleware::{Middleware, Next, Result};
-use llm_core::retry::{FixedJitter, RecordingSleep};
+use llm_core::retry::RecordingSleep;
 use serde_json::json;
 use support::KEY;
 use wiremock::matchers::{header, method, path};
@@ -139,11 +139,7 @@ async fn middleware_runs_once_per_attempt_inside_the_retry_loop() {
         ..Recorder::default()
     };
     let sleep = RecordingSleep::default();
-    let client = peakprivacy::PeakPrivacy::builder()
-        .api_token(KEY)
-        .base_url(format!("{}/api/v1", server.uri()))
-        .sleep_impl(sleep.arc())
-        .jitter(Arc::new(FixedJitter(0.0)))
+    let client = support::peakprivacy_at(format!("{}/api/v1", server.uri()), &sleep)
         .middleware(recorder.clone())
         .build()
         .unwrap();
@@ -184,10 +180,7 @@ async fn middleware_runs_once_per_attempt_inside_the_retry_loop() {
         auth_header: "api-key",
         ..Recorder::default()
     };
-    let client = aligneai::AligneAI::builder()
-        .api_key(KEY)
-        .base_url(format!("{}/v1", server.uri()))
-        .sleep_impl(RecordingSleep::default().arc())
+    let client = support::aligneai_at(format!("{}/v1", server.uri()), &RecordingSleep::default())
         .middleware(recorder.clone())
         .build()
         .unwrap();
@@ -314,13 +307,13 @@ fn blocking_clients_take_middleware_too() {
         auth_header: "api-key",
         ..Recorder::default()
     };
-    let client = aligneai::blocking::AligneAI::builder()
-        .api_key(KEY)
-        .base_url(format!("{}/v1", server.uri()))
-        .sleep_impl(RecordingSleep::default().arc())
-        .middleware(recorder.clone())
-        .build()
-        .unwrap();
+    let client = aligneai::blocking::AligneAI::from_async(
+        support::aligneai_at(format!("{}/v1", server.uri()), &RecordingSleep::default())
+            .middleware(recorder.clone())
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
     let request = aligneai::ChatCompletionRequest::new("m", [aligneai::Message::user("Hi")]);
     assert_eq!(
         client

@@ -5,10 +5,8 @@
 
 mod support;
 
-use std::sync::Arc;
-
 use futures_util::StreamExt;
-use llm_core::retry::{FixedJitter, RecordingSleep};
+use llm_core::retry::RecordingSleep;
 use llm_core::RequestOptions;
 use serde_json::{json, Value};
 use support::KEY;
@@ -66,21 +64,13 @@ fn check(meta: &llm_core::ResponseMeta, sleep: &RecordingSleep) {
 }
 
 fn peakprivacy(server: &MockServer, sleep: &RecordingSleep) -> peakprivacy::PeakPrivacy {
-    peakprivacy::PeakPrivacy::builder()
-        .api_token(KEY)
-        .base_url(format!("{}/api/v1", server.uri()))
-        .sleep_impl(sleep.arc())
-        .jitter(Arc::new(FixedJitter(0.0)))
+    support::peakprivacy_at(format!("{}/api/v1", server.uri()), sleep)
         .build()
         .unwrap()
 }
 
 fn aligneai(server: &MockServer, sleep: &RecordingSleep) -> aligneai::AligneAI {
-    aligneai::AligneAI::builder()
-        .api_key(KEY)
-        .base_url(format!("{}/v1", server.uri()))
-        .sleep_impl(sleep.arc())
-        .jitter(Arc::new(FixedJitter(0.0)))
+    support::aligneai_at(format!("{}/v1", server.uri()), sleep)
         .build()
         .unwrap()
 }
@@ -304,13 +294,12 @@ fn blocking_calls_report_metadata() {
         .await;
         (chat, embed)
     });
-    let client = peakprivacy::blocking::PeakPrivacy::builder()
-        .api_token(KEY)
-        .base_url(format!("{}/api/v1", server.uri()))
-        .sleep_impl(sleep.arc())
-        .jitter(Arc::new(FixedJitter(0.0)))
-        .build()
-        .unwrap();
+    let client = peakprivacy::blocking::PeakPrivacy::from_async(
+        support::peakprivacy_at(format!("{}/api/v1", server.uri()), &sleep)
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
     let request = peakprivacy::ChatCompletionRequest::new(
         "mistral-swiss",
         [peakprivacy::Message::user("Hi")],
@@ -324,13 +313,12 @@ fn blocking_calls_report_metadata() {
     check(answer.meta(), &sleep);
 
     let sleep = RecordingSleep::default();
-    let client = aligneai::blocking::AligneAI::builder()
-        .api_key(KEY)
-        .base_url(format!("{}/v1", embed_server.uri()))
-        .sleep_impl(sleep.arc())
-        .jitter(Arc::new(FixedJitter(0.0)))
-        .build()
-        .unwrap();
+    let client = aligneai::blocking::AligneAI::from_async(
+        support::aligneai_at(format!("{}/v1", embed_server.uri()), &sleep)
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
     let response = client
         .embeddings()
         .create_with_response(aligneai::EmbeddingRequest::new("hi"), RequestOptions::new())
@@ -343,13 +331,12 @@ fn blocking_calls_report_metadata() {
         ResponseTemplate::new(200).set_body_raw(sse(), "text/event-stream"),
     ));
     let sleep = RecordingSleep::default();
-    let client = peakprivacy::blocking::PeakPrivacy::builder()
-        .api_token(KEY)
-        .base_url(format!("{}/api/v1", stream_server.uri()))
-        .sleep_impl(sleep.arc())
-        .jitter(Arc::new(FixedJitter(0.0)))
-        .build()
-        .unwrap();
+    let client = peakprivacy::blocking::PeakPrivacy::from_async(
+        support::peakprivacy_at(format!("{}/api/v1", stream_server.uri()), &sleep)
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
     let request = peakprivacy::ChatCompletionRequest::new(
         "mistral-swiss",
         [peakprivacy::Message::user("Hi")],

@@ -7,10 +7,8 @@
 
 mod support;
 
-use std::sync::Arc;
-
 use futures_util::StreamExt;
-use llm_core::retry::{FixedJitter, RecordingSleep};
+use llm_core::retry::RecordingSleep;
 use llm_testkit::spans::{RecordedSpan, SpanRecorder};
 use serde_json::{json, Value};
 use support::KEY;
@@ -65,19 +63,14 @@ async fn retrying_server(route: &str, answer: ResponseTemplate) -> MockServer {
 }
 
 fn peakprivacy(server: &MockServer) -> peakprivacy::PeakPrivacyBuilder {
-    peakprivacy::PeakPrivacy::builder()
-        .api_token(KEY)
-        .base_url(format!("{}/api/v1", server.uri()))
-        .sleep_impl(RecordingSleep::default().arc())
-        .jitter(Arc::new(FixedJitter(0.0)))
+    support::peakprivacy_at(
+        format!("{}/api/v1", server.uri()),
+        &RecordingSleep::default(),
+    )
 }
 
 fn aligneai(server: &MockServer) -> aligneai::AligneAIBuilder {
-    aligneai::AligneAI::builder()
-        .api_key(KEY)
-        .base_url(format!("{}/v1", server.uri()))
-        .sleep_impl(RecordingSleep::default().arc())
-        .jitter(Arc::new(FixedJitter(0.0)))
+    support::aligneai_at(format!("{}/v1", server.uri()), &RecordingSleep::default())
 }
 
 /// The only span named `name`, which must have closed.

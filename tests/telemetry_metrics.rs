@@ -7,10 +7,8 @@
 
 mod support;
 
-use std::sync::Arc;
-
 use futures_util::StreamExt;
-use llm_core::retry::{FixedJitter, RecordingSleep};
+use llm_core::retry::RecordingSleep;
 use opentelemetry::KeyValue;
 use opentelemetry_sdk::metrics::data::{AggregatedMetrics, HistogramDataPoint, MetricData};
 use opentelemetry_sdk::metrics::{InMemoryMetricExporter, PeriodicReader, SdkMeterProvider};
@@ -129,13 +127,10 @@ async fn operations_record_the_conventions_metrics() {
         ResponseTemplate::new(200).set_body_json(completion()),
     )
     .await;
-    let client = peakprivacy::PeakPrivacy::builder()
-        .api_token(KEY)
-        .base_url(format!("{}/api/v1", pp.uri()))
-        .sleep_impl(RecordingSleep::default().arc())
-        .jitter(Arc::new(FixedJitter(0.0)))
-        .build()
-        .unwrap();
+    let client =
+        support::peakprivacy_at(format!("{}/api/v1", pp.uri()), &RecordingSleep::default())
+            .build()
+            .unwrap();
     let request = || {
         peakprivacy::ChatCompletionRequest::new("mistral-swiss", [peakprivacy::Message::user("Hi")])
     };

@@ -21,3 +21,28 @@ pub async fn within<T>(
         .unwrap_or_else(|_| panic!("the call did not return within {bound:?}"));
     (out, started.elapsed())
 }
+
+/// A PeakPrivacy client builder for `base_url` with the test key, no jitter, and retry
+/// waits recorded in `sleep` instead of slept.
+pub fn peakprivacy_at(
+    base_url: impl Into<String>,
+    sleep: &llm_core::retry::RecordingSleep,
+) -> peakprivacy::PeakPrivacyBuilder {
+    peakprivacy::PeakPrivacy::builder()
+        .api_token(KEY)
+        .base_url(base_url)
+        .sleep_impl(sleep.arc())
+        .jitter(std::sync::Arc::new(llm_core::retry::FixedJitter(0.0)))
+}
+
+/// An AligneAI client builder for `base_url`, set up as [`peakprivacy_at`].
+pub fn aligneai_at(
+    base_url: impl Into<String>,
+    sleep: &llm_core::retry::RecordingSleep,
+) -> aligneai::AligneAIBuilder {
+    aligneai::AligneAI::builder()
+        .api_key(KEY)
+        .base_url(base_url)
+        .sleep_impl(sleep.arc())
+        .jitter(std::sync::Arc::new(llm_core::retry::FixedJitter(0.0)))
+}
