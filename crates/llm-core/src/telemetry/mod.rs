@@ -148,10 +148,10 @@ impl Operation {
             span.record("gen_ai.request.top_p", value);
         }
         if let Some(value) = sampling.max_tokens {
-            span.record("gen_ai.request.max_tokens", value);
+            span.record("gen_ai.request.max_tokens", i64::from(value));
         }
         if let Some(value) = sampling.seed {
-            span.record("gen_ai.request.seed", value);
+            record_int(&span, "gen_ai.request.seed", value);
         }
         let capture = transport.captures_content();
         if capture && !span.is_disabled() {
@@ -207,12 +207,14 @@ impl Operation {
     ) -> Self {
         #[cfg(not(feature = "metrics"))]
         let _ = model;
+        // Nothing to capture into when no subscriber listens.
+        let output = (capture && !span.is_disabled()).then(content::Output::default);
         Self {
             span,
             started: Instant::now(),
             operation_name,
             first_chunk_at: None,
-            output: capture.then(content::Output::default),
+            output,
             redactor: transport.clone(),
             #[cfg(feature = "metrics")]
             metrics: metrics::Recorded::new(operation_name, model, transport),
@@ -304,10 +306,10 @@ impl Operation {
     /// Records token usage (input, output) as reported by the server.
     pub fn record_usage(&mut self, input: Option<u64>, output: Option<u64>) {
         if let Some(tokens) = input {
-            self.span.record("gen_ai.usage.input_tokens", tokens);
+            record_int(&self.span, "gen_ai.usage.input_tokens", tokens);
         }
         if let Some(tokens) = output {
-            self.span.record("gen_ai.usage.output_tokens", tokens);
+            record_int(&self.span, "gen_ai.usage.output_tokens", tokens);
         }
         #[cfg(feature = "metrics")]
         self.metrics.usage(input, output);
@@ -317,8 +319,8 @@ impl Operation {
     pub fn record_embeddings(&mut self, model: &str, dimensions: usize) {
         self.record_response("", model);
         if dimensions > 0 {
-            self.span
-                .record("gen_ai.embeddings.dimension.count", dimensions);
+            let dimensions = u64::try_from(dimensions).unwrap_or(u64::MAX);
+            record_int(&self.span, "gen_ai.embeddings.dimension.count", dimensions);
         }
     }
 
@@ -382,6 +384,15 @@ impl Drop for Operation {
     }
 }
 
+/// Records `value` as an `i64` (OpenTelemetry's integer; `tracing-opentelemetry` would
+/// export a `u64` as text), or as text when it does not fit.
+fn record_int(span: &tracing::Span, field: &'static str, value: u64) {
+    match i64::try_from(value) {
+        Ok(value) => span.record(field, value),
+        Err(_) => span.record(field, value.to_string().as_str()),
+    };
+}
+
 /// `{operation} {model}`, or the operation alone when the model is unknown.
 fn span_name(operation: &str, model: &str) -> String {
     if model.trim().is_empty() {
@@ -392,10 +403,10 @@ fn span_name(operation: &str, model: &str) -> String {
 }
 
 /// `server.address` and `server.port` of the transport's base URL.
-fn server(transport: &Transport) -> (Option<String>, Option<u16>) {
+fn server(transport: &Transport) -> (Option<String>, Option<i64>) {
     let url = transport.base_url();
     (
         url.host_str().map(str::to_owned),
-        url.port_or_known_default(),
+        url.port_or_known_default().map(i64::from),
     )
 }

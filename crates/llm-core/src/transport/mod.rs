@@ -431,9 +431,11 @@ impl Transport {
             }
             // Status, kind and request id only: the error's text quotes the server's body.
             // At INFO, so an operation span exported at INFO carries its retries.
+            // Integers as i64: OpenTelemetry's integer type.
             tracing::info!(
-                method = %request.method, path = %request.path, attempt,
-                delay_ms = millis(delay), reason = error.kind().code(), status = error.status(),
+                method = %request.method, path = %request.path, attempt = i64::from(attempt),
+                delay_ms = i64::try_from(millis(delay)).unwrap_or(i64::MAX),
+                reason = error.kind().code(), status = error.status().map(i64::from),
                 kind = %error.kind(), request_id = error.request_id(), "retrying request"
             );
             policy.notify(&RetryEvent {
