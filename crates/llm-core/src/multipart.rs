@@ -450,7 +450,11 @@ impl Multipart {
             Segment::Reader {
                 reader,
                 length: Some(length),
-            } => exact(ReaderStream::with_capacity(reader.take(length), CHUNK), length).boxed(),
+            } => exact(
+                ReaderStream::with_capacity(reader.take(length), CHUNK),
+                length,
+            )
+            .boxed(),
             Segment::Reader {
                 reader,
                 length: None,
@@ -510,10 +514,7 @@ impl Multipart {
 /// A piece of a body being built.
 enum Segment {
     Bytes(Bytes),
-    Reader {
-        reader: Reader,
-        length: Option<u64>,
-    },
+    Reader { reader: Reader, length: Option<u64> },
 }
 
 impl FilePart {
@@ -543,10 +544,7 @@ impl FilePart {
                 })
             }
             Source::Reader { reader, length } => {
-                let taken = reader
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .take();
+                let taken = reader.lock().unwrap_or_else(PoisonError::into_inner).take();
                 match taken {
                     Some(reader) => Ok(Segment::Reader {
                         reader,
@@ -666,9 +664,7 @@ mod tests {
 
     #[tokio::test]
     async fn short_reader_fails() {
-        let stream = exact(
-ReaderStream::new(&b"ab"[..]), 5
-        );
+        let stream = exact(ReaderStream::new(&b"ab"[..]), 5);
         let items: Vec<_> = stream.collect().await;
         assert!(items.last().unwrap().is_err());
     }

@@ -217,36 +217,39 @@ where
         seen: HashSet::new(),
         pending_error: None,
     };
-    Box::pin(futures_util::stream::unfold(state, |mut state| async move {
-        loop {
-            if let Some(item) = state.buffer.pop_front() {
-                return Some((Ok(item), state));
-            }
-            if let Some(error) = state.pending_error.take() {
-                state.next = None;
-                return Some((Err(error), state));
-            }
-            let cursor = state.next.take()?;
-            match (state.fetch)(cursor).await {
-                Err(error) => return Some((Err(error), state)),
-                Ok(page) => {
-                    if !page.data.is_empty() {
-                        if let Some(next) = page.next_cursor {
-                            if state.seen.insert(next.clone()) {
-                                state.next = Some(Some(next));
-                            } else {
-                                state.pending_error = Some(Error::with_message(
-                                    ErrorKind::Decode,
-                                    "the server sent a next-page cursor it had sent before",
-                                ));
+    Box::pin(futures_util::stream::unfold(
+        state,
+        |mut state| async move {
+            loop {
+                if let Some(item) = state.buffer.pop_front() {
+                    return Some((Ok(item), state));
+                }
+                if let Some(error) = state.pending_error.take() {
+                    state.next = None;
+                    return Some((Err(error), state));
+                }
+                let cursor = state.next.take()?;
+                match (state.fetch)(cursor).await {
+                    Err(error) => return Some((Err(error), state)),
+                    Ok(page) => {
+                        if !page.data.is_empty() {
+                            if let Some(next) = page.next_cursor {
+                                if state.seen.insert(next.clone()) {
+                                    state.next = Some(Some(next));
+                                } else {
+                                    state.pending_error = Some(Error::with_message(
+                                        ErrorKind::Decode,
+                                        "the server sent a next-page cursor it had sent before",
+                                    ));
+                                }
                             }
                         }
+                        state.buffer.extend(page.data);
                     }
-                    state.buffer.extend(page.data);
                 }
             }
-        }
-    }))
+        },
+    ))
 }
 
 /// The state of [`paginate`]: `next` is `None` when the list is done, `Some(cursor)` for
@@ -268,13 +271,19 @@ mod tests {
     #[test]
     fn cursor_locations() {
         let decode = |s: &str| Page::<u8>::decode(s.as_bytes(), 200).unwrap().next_cursor;
-        assert_eq!(decode(r#"{"data":[],"meta":{"next_cursor":"m"}}"#).as_deref(), Some("m"));
+        assert_eq!(
+            decode(r#"{"data":[],"meta":{"next_cursor":"m"}}"#).as_deref(),
+            Some("m")
+        );
         assert_eq!(
             decode(r#"{"data":[],"links":{"next":"/v1/files?limit=2&cursor=l1"}}"#).as_deref(),
             Some("l1")
         );
         assert_eq!(decode(r#"{"data":[],"next_cursor":""}"#), None);
-        assert_eq!(decode(r#"{"data":[],"next_cursor":null,"next_page_url":null}"#), None);
+        assert_eq!(
+            decode(r#"{"data":[],"next_cursor":null,"next_page_url":null}"#),
+            None
+        );
     }
 
     #[test]
@@ -283,7 +292,10 @@ mod tests {
         assert_eq!(err.kind(), ErrorKind::Decode);
         assert_eq!(err.raw_body(), Some(r#"{"data":["x"]}"#));
         assert_eq!(err.status(), Some(200));
-        assert!(Page::<u8>::decode(b"<html>", 200).unwrap_err().raw_body().is_some());
+        assert!(Page::<u8>::decode(b"<html>", 200)
+            .unwrap_err()
+            .raw_body()
+            .is_some());
     }
 
     #[tokio::test]
@@ -320,10 +332,11 @@ mod tests {
 
     #[tokio::test]
     async fn empty_page_ends_even_with_a_cursor() {
-        let items: Vec<_> =
-            paginate(None, |_| async { Ok(Page::<u8>::new(vec![], Some("c".into()))) })
-                .collect()
-                .await;
+        let items: Vec<_> = paginate(None, |_| async {
+            Ok(Page::<u8>::new(vec![], Some("c".into())))
+        })
+        .collect()
+        .await;
         assert!(items.is_empty());
     }
 }

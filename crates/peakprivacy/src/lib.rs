@@ -4,8 +4,10 @@ mod builder;
 mod chat;
 mod client;
 mod env;
+mod files;
 mod models;
 mod types;
+mod wire;
 
 #[cfg(feature = "blocking")]
 pub mod blocking;
@@ -14,8 +16,13 @@ pub use builder::PeakPrivacyBuilder;
 pub use chat::{Chat, Completions};
 pub use client::PeakPrivacy;
 pub use env::{API_TOKEN_ENV, BASE_URL_ENV, DEFAULT_BASE_URL};
+pub use files::Files;
+pub use llm_core::multipart::FilePart;
+pub use llm_core::page::{Page, PageStream};
 pub use models::Models;
-pub use types::{model_ids, ApiTokenValid, ChatCompletionRequest};
+pub use types::{
+    model_ids, ApiTokenValid, ChatCompletionRequest, Deleted, FileObject, ListFilesParams,
+};
 
 /// The shared vocabulary (the same in every provider crate): chat types, `Error`,
 /// `ErrorKind`, `Result`, `RequestOptions`, the `retry` module, `SecretString`,
