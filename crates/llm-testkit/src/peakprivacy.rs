@@ -1,5 +1,6 @@
 //! The PeakPrivacy API emulator: handle, builder and stream options.
 
+mod assistants;
 mod completions;
 mod files;
 mod models;

@@ -10,7 +10,7 @@
 use llm_core::multipart::{FilePart, Multipart};
 use llm_core::page::{paginate, with_query, Page, PageStream};
 
-use crate::types::{Deleted, FileObject, ListFilesParams};
+use crate::types::{Deleted, FileObject, ListParams};
 use crate::wire;
 use crate::{ApiRequest, Error, PeakPrivacy, RequestOptions, Result};
 
@@ -25,7 +25,7 @@ const FILES_FIELD: &str = "files[]";
 ///
 /// ```no_run
 /// use futures_util::TryStreamExt;
-/// use peakprivacy::{FilePart, ListFilesParams, PeakPrivacy};
+/// use peakprivacy::{FilePart, ListParams, PeakPrivacy};
 ///
 /// # async fn run() -> peakprivacy::Result<()> {
 /// let client = PeakPrivacy::from_env()?;
@@ -36,7 +36,7 @@ const FILES_FIELD: &str = "files[]";
 ///         FilePart::from_bytes("notes.txt", "Pay by the 30th."),
 ///     ])
 ///     .await?;
-/// let every_file: Vec<_> = client.files().list_stream(ListFilesParams::new()).try_collect().await?;
+/// let every_file: Vec<_> = client.files().list_stream(ListParams::new()).try_collect().await?;
 /// for file in &uploaded {
 ///     client.files().delete(&file.id).await?;
 /// }
@@ -135,7 +135,7 @@ impl<'a> Files<'a> {
     }
 
     /// One page of the stored files (`GET files?limit=..&cursor=..`); follow
-    /// [`Page::next_cursor`] with [`ListFilesParams::cursor`], or use
+    /// [`Page::next_cursor`] with [`ListParams::cursor`], or use
     /// [`list_stream`](Self::list_stream).
     ///
     /// # Errors
@@ -143,21 +143,21 @@ impl<'a> Files<'a> {
     /// with the raw body kept for an answer that is not a list of files.
     ///
     /// ```no_run
-    /// use peakprivacy::ListFilesParams;
+    /// use peakprivacy::ListParams;
     ///
     /// # async fn run() -> peakprivacy::Result<()> {
     /// let client = peakprivacy::PeakPrivacy::from_env()?;
-    /// let page = client.files().list(ListFilesParams::new().limit(10)).await?;
+    /// let page = client.files().list(ListParams::new().limit(10)).await?;
     /// for file in &page.data {
     ///     println!("{} {} ({:?} bytes)", file.id, file.name, file.size);
     /// }
     /// if let Some(cursor) = page.next_cursor {
-    ///     let next = client.files().list(ListFilesParams::new().limit(10).cursor(cursor)).await?;
+    ///     let next = client.files().list(ListParams::new().limit(10).cursor(cursor)).await?;
     ///     # let _ = next;
     /// }
     /// # Ok(()) }
     /// ```
-    pub async fn list(&self, params: ListFilesParams) -> Result<Page<FileObject>> {
+    pub async fn list(&self, params: ListParams) -> Result<Page<FileObject>> {
         self.list_with(params, RequestOptions::new()).await
     }
 
@@ -170,12 +170,12 @@ impl<'a> Files<'a> {
     /// # async fn run() -> peakprivacy::Result<()> {
     /// let client = peakprivacy::PeakPrivacy::from_env()?;
     /// let options = peakprivacy::RequestOptions::new().max_retries(0);
-    /// let page = client.files().list_with(peakprivacy::ListFilesParams::new(), options).await?;
+    /// let page = client.files().list_with(peakprivacy::ListParams::new(), options).await?;
     /// # let _ = page; Ok(()) }
     /// ```
     pub async fn list_with(
         &self,
-        params: ListFilesParams,
+        params: ListParams,
         options: RequestOptions,
     ) -> Result<Page<FileObject>> {
         list_page(self.client, params, options).await
@@ -192,13 +192,13 @@ impl<'a> Files<'a> {
     ///
     /// # async fn run() -> peakprivacy::Result<()> {
     /// let client = peakprivacy::PeakPrivacy::from_env()?;
-    /// let mut files = client.files().list_stream(peakprivacy::ListFilesParams::new().limit(100));
+    /// let mut files = client.files().list_stream(peakprivacy::ListParams::new().limit(100));
     /// while let Some(file) = files.next().await {
     ///     println!("{}", file?.name);
     /// }
     /// # Ok(()) }
     /// ```
-    pub fn list_stream(&self, params: ListFilesParams) -> PageStream<FileObject> {
+    pub fn list_stream(&self, params: ListParams) -> PageStream<FileObject> {
         self.list_stream_with(params, RequestOptions::new())
     }
 
@@ -208,19 +208,19 @@ impl<'a> Files<'a> {
     /// # async fn run() -> peakprivacy::Result<()> {
     /// let client = peakprivacy::PeakPrivacy::from_env()?;
     /// let options = peakprivacy::RequestOptions::new().max_retries(5);
-    /// let files = client.files().list_stream_with(peakprivacy::ListFilesParams::new(), options);
+    /// let files = client.files().list_stream_with(peakprivacy::ListParams::new(), options);
     /// # let _ = files; Ok(()) }
     /// ```
     pub fn list_stream_with(
         &self,
-        params: ListFilesParams,
+        params: ListParams,
         options: RequestOptions,
     ) -> PageStream<FileObject> {
         let client = self.client.clone();
         let first = params.cursor.clone();
         paginate(first, move |cursor| {
             let client = client.clone();
-            let params = ListFilesParams {
+            let params = ListParams {
                 cursor,
                 ..params.clone()
             };
@@ -310,7 +310,7 @@ impl<'a> Files<'a> {
 /// `GET files` with the params as the query.
 async fn list_page(
     client: &PeakPrivacy,
-    params: ListFilesParams,
+    params: ListParams,
     options: RequestOptions,
 ) -> Result<Page<FileObject>> {
     let path = with_query(

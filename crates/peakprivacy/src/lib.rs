@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+mod assistants;
 mod builder;
 mod chat;
 mod client;
@@ -12,6 +13,7 @@ mod wire;
 #[cfg(feature = "blocking")]
 pub mod blocking;
 
+pub use assistants::Assistants;
 pub use builder::PeakPrivacyBuilder;
 pub use chat::{Chat, Completions};
 pub use client::PeakPrivacy;
@@ -21,7 +23,9 @@ pub use llm_core::multipart::FilePart;
 pub use llm_core::page::{Page, PageStream};
 pub use models::Models;
 pub use types::{
-    model_ids, ApiTokenValid, ChatCompletionRequest, Deleted, FileObject, ListFilesParams,
+    model_ids, ApiTokenValid, Assistant, AssistantAnswer, AssistantQuery, ChatCompletionRequest,
+    CreateAssistantRequest, Deleted, FileObject, ListParams, UpdateAssistantRequest,
+    DEFAULT_QUERY_PATH, DEFAULT_QUESTION_FIELD,
 };
 
 /// The shared vocabulary (the same in every provider crate): chat types, `Error`,

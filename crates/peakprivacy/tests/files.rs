@@ -11,7 +11,7 @@ use std::sync::Arc;
 use common::*;
 use futures_util::{StreamExt, TryStreamExt};
 use llm_core::retry::RecordingSleep;
-use peakprivacy::{ErrorKind, FilePart, ListFilesParams, PeakPrivacy, RequestOptions};
+use peakprivacy::{ErrorKind, FilePart, ListParams, PeakPrivacy, RequestOptions};
 use serde_json::json;
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -232,7 +232,7 @@ async fn list_sends_limit_and_cursor_and_decodes_the_page() {
         .await;
     let page = client(&server)
         .files()
-        .list(ListFilesParams::new().limit(2).cursor("eyJpZCI6Mn0="))
+        .list(ListParams::new().limit(2).cursor("eyJpZCI6Mn0="))
         .await
         .unwrap();
     let ids: Vec<_> = page.data.iter().map(|f| f.id.as_str()).collect();
@@ -268,7 +268,7 @@ async fn list_stream_follows_cursors_across_three_pages() {
         .await;
     let files: Vec<_> = client(&server)
         .files()
-        .list_stream(ListFilesParams::new().limit(2))
+        .list_stream(ListParams::new().limit(2))
         .try_collect()
         .await
         .unwrap();
@@ -296,7 +296,7 @@ async fn list_stream_yields_an_error_and_stops() {
         .await;
     let items: Vec<_> = client(&server)
         .files()
-        .list_stream(ListFilesParams::new())
+        .list_stream(ListParams::new())
         .collect()
         .await;
     assert_eq!(items.len(), 2);
@@ -328,13 +328,13 @@ async fn list_accepts_a_bare_array_and_reports_other_shapes() {
     let client = client(&server);
     let page = client
         .files()
-        .list(ListFilesParams::new().limit(1))
+        .list(ListParams::new().limit(1))
         .await
         .unwrap();
     assert_eq!((page.data[0].size, page.next_cursor), (Some(12), None));
     let err = client
         .files()
-        .list(ListFilesParams::new().limit(2))
+        .list(ListParams::new().limit(2))
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Decode);
@@ -483,7 +483,7 @@ async fn files_end_to_end_against_the_emulator() {
 
     let listed: Vec<_> = client
         .files()
-        .list_stream(ListFilesParams::new().limit(1))
+        .list_stream(ListParams::new().limit(1))
         .try_collect()
         .await
         .unwrap();

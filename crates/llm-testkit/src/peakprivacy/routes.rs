@@ -3,7 +3,7 @@
 use hyper::Method;
 use serde_json::json;
 
-use super::{completions, files, models, PeakPrivacyApi};
+use super::{assistants, completions, files, models, PeakPrivacyApi};
 use crate::reply::Reply;
 use crate::server::{ApiRequest, Routes};
 
@@ -11,6 +11,7 @@ const COMPLETIONS: &str = "/v1/ai/completions";
 const MODELS: &str = "/v1/ai/models";
 const PING: &str = "/v1/ai/ping";
 const FILES: &str = "/v1/files";
+const ASSISTANTS: &str = "/v1/ai/assistants";
 
 /// What a path names.
 enum Route<'a> {
@@ -19,6 +20,9 @@ enum Route<'a> {
     Ping,
     Files,
     File(&'a str),
+    Assistants,
+    Assistant(&'a str),
+    Query(&'a str),
 }
 
 impl<'a> Route<'a> {
@@ -28,10 +32,18 @@ impl<'a> Route<'a> {
             MODELS => return Some(Self::Models),
             PING => return Some(Self::Ping),
             FILES => return Some(Self::Files),
+            ASSISTANTS => return Some(Self::Assistants),
             _ => {}
         }
-        let id = path.strip_prefix(FILES)?.strip_prefix('/')?;
-        (!id.is_empty() && !id.contains('/')).then_some(Self::File(id))
+        let segment = |id: &'a str| (!id.is_empty() && !id.contains('/')).then_some(id);
+        if let Some(rest) = path.strip_prefix(FILES).and_then(|r| r.strip_prefix('/')) {
+            return segment(rest).map(Self::File);
+        }
+        let rest = path.strip_prefix(ASSISTANTS)?.strip_prefix('/')?;
+        match rest.strip_suffix("/query") {
+            Some(id) => segment(id).map(Self::Query),
+            None => segment(rest).map(Self::Assistant),
+        }
     }
 
     /// The methods the route answers, as an `Allow` header value.
@@ -41,6 +53,9 @@ impl<'a> Route<'a> {
             Self::Models | Self::Ping => "GET, HEAD",
             Self::Files => "GET, HEAD, POST",
             Self::File(_) => "GET, HEAD, DELETE",
+            Self::Assistants => "GET, HEAD, POST",
+            Self::Assistant(_) => "GET, HEAD, PUT, DELETE",
+            Self::Query(_) => "POST",
         }
     }
 }
@@ -78,6 +93,12 @@ impl Routes for PeakPrivacyApi {
             (Route::Files, _) => files::list(self, request, FILES),
             (Route::File(id), Method::DELETE) => files::delete(self, id),
             (Route::File(id), _) => files::retrieve(self, id),
+            (Route::Assistants, Method::POST) => assistants::create(self, &request.body),
+            (Route::Assistants, _) => assistants::list(self, request, ASSISTANTS),
+            (Route::Assistant(id), Method::PUT) => assistants::update(self, id, &request.body),
+            (Route::Assistant(id), Method::DELETE) => assistants::delete(self, id),
+            (Route::Assistant(id), _) => assistants::get(self, id),
+            (Route::Query(id), _) => assistants::query(self, id, &request.body),
         }
     }
 }

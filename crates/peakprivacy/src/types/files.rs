@@ -42,28 +42,29 @@ pub struct FileObject {
     pub mimetype: Option<String>,
 }
 
-/// The query of `GET files`: `limit` (files per page, server default 20) and `cursor`
-/// (the page to fetch; **verified from the docs**). Unset values are not sent.
+/// The query of a list call: `limit` (items per page) and `cursor` (the page to fetch).
+/// Unset values are not sent. For `GET files` both are **verified from the docs** (server
+/// default 20 per page); for `GET ai/assistants` they are **inferred**.
 ///
 /// ```
-/// use peakprivacy::ListFilesParams;
-/// let params = ListFilesParams::new().limit(50).cursor("eyJpZCI6NTB9");
+/// use peakprivacy::ListParams;
+/// let params = ListParams::new().limit(50).cursor("eyJpZCI6NTB9");
 /// assert_eq!(params.limit, Some(50));
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct ListFilesParams {
-    /// Files per page.
+pub struct ListParams {
+    /// Items per page.
     pub limit: Option<u32>,
     /// The cursor of the page to fetch (from [`Page::next_cursor`](crate::Page)).
     pub cursor: Option<String>,
 }
 
-impl ListFilesParams {
+impl ListParams {
     /// No limit, first page.
     ///
     /// ```
-    /// assert_eq!(peakprivacy::ListFilesParams::new().cursor, None);
+    /// assert_eq!(peakprivacy::ListParams::new().cursor, None);
     /// ```
     pub fn new() -> Self {
         Self::default()
@@ -72,7 +73,7 @@ impl ListFilesParams {
     /// Sets the page size.
     ///
     /// ```
-    /// assert_eq!(peakprivacy::ListFilesParams::new().limit(5).limit, Some(5));
+    /// assert_eq!(peakprivacy::ListParams::new().limit(5).limit, Some(5));
     /// ```
     #[must_use]
     pub fn limit(mut self, limit: u32) -> Self {
@@ -83,7 +84,7 @@ impl ListFilesParams {
     /// Sets the cursor of the page to fetch.
     ///
     /// ```
-    /// let params = peakprivacy::ListFilesParams::new().cursor("c2");
+    /// let params = peakprivacy::ListParams::new().cursor("c2");
     /// assert_eq!(params.cursor.as_deref(), Some("c2"));
     /// ```
     #[must_use]
