@@ -1,5 +1,5 @@
 //! Cursor pagination: one page of a list ([`Page`]) decoded from the shapes list endpoints
-//! use, and an auto-paginating [`Stream`](futures_core::Stream) over every item
+//! use, and an auto-paginating [`Stream`] over every item
 //! ([`paginate`]).
 //!
 //! [`Page::decode`] accepts, in this order:

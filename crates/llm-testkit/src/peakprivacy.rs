@@ -58,7 +58,9 @@ pub(crate) struct PeakPrivacyApi {
 pub const DEFAULT_MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
 
 /// A local emulator of the PeakPrivacy API (`/v1/ai/completions`, `/v1/ai/models`,
-/// `/v1/ai/ping`) on `127.0.0.1` with a random port. The server stops when this is dropped.
+/// `/v1/ai/ping`, the Files API under `/v1/files` and the Assistants API under
+/// `/v1/ai/assistants`, with files and assistants kept in memory) on `127.0.0.1` with a
+/// random port. The server stops when this is dropped.
 ///
 /// Requests need the header `Api-Token: <token>` (see [`PeakPrivacyEmulator::token`]);
 /// otherwise the answer is 401 `{"error":"Unauthenticated"}`. A chat completion replies
