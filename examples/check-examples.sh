@@ -110,6 +110,15 @@ pieces from an iterator
 blocking models: mistral-swiss
 blocking embeddings: 2 vectors of 128 dimensions
 blocking batched embeddings: 40 vectors in input order'
+EXPECTED[assistant_with_files]='PeakPrivacy: using the local emulator
+uploaded 2 files:
+invoices\.txt \([0-9]+ bytes, text/plain\)
+travel-policy\.md \([0-9]+ bytes, text/markdown\)
+created assistant Back office \(mistral-swiss\) over 2 files
+A: .*Hotels up to CHF 180 per night
+files listed page by page \(1 per page\): 2
+assistants: 1
+cleaned up: assistant and 2 files deleted, 0 files left'
 
 # Every example file needs expectations, so a new example cannot be skipped silently.
 missing=()

@@ -201,6 +201,72 @@ impl<'de> Visitor<'de> for LenientString {
     }
 }
 
+/// `Option<f64>` from a number, a numeric string (Laravel serialises decimal columns as
+/// `"0.50"`), `null` or anything else (-> `None`); non-finite values read as `None`.
+///
+/// # Errors
+/// Only when the input is not valid JSON.
+///
+/// ```
+/// #[derive(serde::Deserialize)]
+/// struct Wire {
+///     #[serde(default, deserialize_with = "llm_core::de::opt_f64")]
+///     temperature: Option<f64>,
+/// }
+/// let wire: Wire = serde_json::from_str(r#"{"temperature":"0.50"}"#)?;
+/// assert_eq!(wire.temperature, Some(0.5));
+/// let wire: Wire = serde_json::from_str(r#"{"temperature":[1]}"#)?;
+/// assert_eq!(wire.temperature, None);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub fn opt_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    use serde::Deserialize;
+    let value = Option::<serde_json::Value>::deserialize(d)?;
+    let number = match value {
+        Some(serde_json::Value::Number(n)) => n.as_f64(),
+        Some(serde_json::Value::String(s)) => s.trim().parse::<f64>().ok(),
+        _ => None,
+    };
+    Ok(number.filter(|f| f.is_finite()))
+}
+
+/// `Option<bool>` from a boolean, `0`/`1` (as numbers or strings), `"true"`/`"false"`,
+/// `null` or anything else (-> `None`): a database may hand a flag back as a number.
+///
+/// # Errors
+/// Only when the input is not valid JSON.
+///
+/// ```
+/// #[derive(serde::Deserialize)]
+/// struct Wire {
+///     #[serde(default, deserialize_with = "llm_core::de::opt_bool")]
+///     anonymize: Option<bool>,
+/// }
+/// let wire: Wire = serde_json::from_str(r#"{"anonymize":1}"#)?;
+/// assert_eq!(wire.anonymize, Some(true));
+/// let wire: Wire = serde_json::from_str(r#"{"anonymize":"false"}"#)?;
+/// assert_eq!(wire.anonymize, Some(false));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    use serde::Deserialize;
+    let value = Option::<serde_json::Value>::deserialize(d)?;
+    Ok(match value {
+        Some(serde_json::Value::Bool(b)) => Some(b),
+        Some(serde_json::Value::Number(n)) => match n.as_u64() {
+            Some(0) => Some(false),
+            Some(1) => Some(true),
+            _ => None,
+        },
+        Some(serde_json::Value::String(s)) => match s.trim() {
+            "true" | "1" => Some(true),
+            "false" | "0" => Some(false),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

@@ -10,6 +10,7 @@ mod clients;
 mod fault;
 mod ids;
 pub mod logs;
+mod multipart;
 pub mod peakprivacy;
 pub mod raw;
 mod record;

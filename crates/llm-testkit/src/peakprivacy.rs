@@ -1,14 +1,18 @@
 //! The PeakPrivacy API emulator: handle, builder and stream options.
 
+mod assistants;
 mod completions;
+mod files;
 mod models;
 mod routes;
+mod store;
 
 use std::io;
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::server::Server;
+use store::SharedStore;
 
 /// The token a default [`PeakPrivacyEmulator`] accepts.
 pub const DEFAULT_TOKEN: &str = "pp-test-token";
@@ -45,10 +49,18 @@ pub(crate) struct PeakPrivacyApi {
     pub(crate) chunk_delay: Duration,
     pub(crate) chunk_style: ChunkStyle,
     pub(crate) done_sentinel: bool,
+    pub(crate) max_upload_bytes: usize,
+    pub(crate) store: SharedStore,
 }
 
+/// The default largest upload body (`POST files`) the emulator accepts before answering
+/// 413 `{"error":"Request Entity Too Large"}`: 20 MiB.
+pub const DEFAULT_MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
+
 /// A local emulator of the PeakPrivacy API (`/v1/ai/completions`, `/v1/ai/models`,
-/// `/v1/ai/ping`) on `127.0.0.1` with a random port. The server stops when this is dropped.
+/// `/v1/ai/ping`, the Files API under `/v1/files` and the Assistants API under
+/// `/v1/ai/assistants`, with files and assistants kept in memory) on `127.0.0.1` with a
+/// random port. The server stops when this is dropped.
 ///
 /// Requests need the header `Api-Token: <token>` (see [`PeakPrivacyEmulator::token`]);
 /// otherwise the answer is 401 `{"error":"Unauthenticated"}`. A chat completion replies
@@ -76,6 +88,7 @@ pub struct PeakPrivacyEmulator {
     server: Server,
     base_url: String,
     token: String,
+    store: SharedStore,
 }
 
 impl_controls!(PeakPrivacyEmulator);
@@ -128,6 +141,8 @@ impl PeakPrivacyEmulator {
                 chunk_delay: Duration::ZERO,
                 chunk_style: ChunkStyle::Message,
                 done_sentinel: false,
+                max_upload_bytes: DEFAULT_MAX_UPLOAD_BYTES,
+                store: SharedStore::default(),
             },
         }
     }
@@ -169,12 +184,62 @@ impl PeakPrivacyEmulator {
         format!("You said: {last_user_message}")
     }
 
-    fn from_server(server: Server, token: String) -> Self {
+    /// The ids of the files stored so far (uploaded and not deleted), oldest first.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let server = llm_testkit::PeakPrivacyEmulator::start().await;
+    /// assert!(server.file_ids().is_empty());
+    /// # }
+    /// ```
+    pub fn file_ids(&self) -> Vec<String> {
+        self.store
+            .lock()
+            .files
+            .iter()
+            .map(|f| f.id.clone())
+            .collect()
+    }
+
+    /// The bytes of a stored file, as the emulator received them.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let server = llm_testkit::PeakPrivacyEmulator::start().await;
+    /// assert_eq!(server.file_content("no-such-id"), None);
+    /// # }
+    /// ```
+    pub fn file_content(&self, id: &str) -> Option<Vec<u8>> {
+        self.store.lock().file(id).map(|f| f.data.to_vec())
+    }
+
+    /// The ids of the assistants that exist, oldest first.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let server = llm_testkit::PeakPrivacyEmulator::start().await;
+    /// assert!(server.assistant_ids().is_empty());
+    /// # }
+    /// ```
+    pub fn assistant_ids(&self) -> Vec<String> {
+        self.store
+            .lock()
+            .assistants
+            .iter()
+            .map(|a| a.id.clone())
+            .collect()
+    }
+
+    fn from_server(server: Server, token: String, store: SharedStore) -> Self {
         let base_url = format!("http://{}/v1/", server.addr());
         Self {
             server,
             base_url,
             token,
+            store,
         }
     }
 }
@@ -245,6 +310,18 @@ impl PeakPrivacyEmulatorBuilder {
         self
     }
 
+    /// The largest upload body (`POST files`) accepted; a bigger one is answered 413
+    /// `{"error":"Request Entity Too Large"}` (default [`DEFAULT_MAX_UPLOAD_BYTES`]; the
+    /// server reads at most 32 MiB of any request).
+    ///
+    /// ```
+    /// let builder = llm_testkit::PeakPrivacyEmulator::builder().max_upload_bytes(1024);
+    /// ```
+    pub fn max_upload_bytes(mut self, bytes: usize) -> Self {
+        self.api.max_upload_bytes = bytes;
+        self
+    }
+
     /// Starts the emulator on the current tokio runtime.
     ///
     /// # Panics
@@ -282,8 +359,12 @@ impl PeakPrivacyEmulatorBuilder {
     /// ```
     pub async fn try_start(self) -> io::Result<PeakPrivacyEmulator> {
         let token = self.api.token.clone();
-        let server = Server::start(Arc::new(self.api)).await?;
-        Ok(PeakPrivacyEmulator::from_server(server, token))
+        // A fresh store per emulator, even from clones of one builder.
+        let mut api = self.api;
+        api.store = SharedStore::default();
+        let store = api.store.clone();
+        let server = Server::start(Arc::new(api)).await?;
+        Ok(PeakPrivacyEmulator::from_server(server, token, store))
     }
 
     /// Starts the emulator on a runtime of its own (a background thread).
@@ -314,7 +395,11 @@ impl PeakPrivacyEmulatorBuilder {
     /// ```
     pub fn try_start_blocking(self) -> io::Result<PeakPrivacyEmulator> {
         let token = self.api.token.clone();
-        let server = Server::start_blocking(Arc::new(self.api))?;
-        Ok(PeakPrivacyEmulator::from_server(server, token))
+        // A fresh store per emulator, even from clones of one builder.
+        let mut api = self.api;
+        api.store = SharedStore::default();
+        let store = api.store.clone();
+        let server = Server::start_blocking(Arc::new(api))?;
+        Ok(PeakPrivacyEmulator::from_server(server, token, store))
     }
 }

@@ -31,6 +31,7 @@ const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 pub(crate) struct ApiRequest {
     pub(crate) method: Method,
     pub(crate) path: String,
+    pub(crate) query: Option<String>,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
 }
@@ -208,6 +209,7 @@ async fn handle(
     let request = ApiRequest {
         method: parts.method,
         path,
+        query: parts.uri.query().map(str::to_owned),
         headers: parts.headers,
         body,
     };

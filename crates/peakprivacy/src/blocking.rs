@@ -25,7 +25,9 @@
 //! # Ok::<(), peakprivacy::Error>(())
 //! ```
 
+mod assistants;
 mod chat;
+mod files;
 
 use std::fmt;
 use std::future::Future;
@@ -33,7 +35,9 @@ use std::sync::Arc;
 
 use llm_core::{Blocking, BlockingRuntime, SecretString};
 
+pub use assistants::Assistants;
 pub use chat::{Chat, Completions};
+pub use files::Files;
 
 /// The blocking models resource, from [`PeakPrivacy::models`]: `list` and `list_with`.
 ///
@@ -51,6 +55,10 @@ use crate::Result;
 /// The blocking stream of chat chunks: an [`Iterator`] of `Result<ChatCompletionChunk>`
 /// with `collect_completion()` and `text()` (the same type in every provider crate).
 pub type ChatCompletionStream = llm_core::BlockingStream<crate::ChatCompletionStream>;
+
+/// Every item of a paginated list, fetching pages as it goes: an [`Iterator`] of
+/// `Result<T>` (from `files().list_stream(..)` and `assistants().list_stream(..)`).
+pub type PageIter<T> = llm_core::BlockingStream<crate::PageStream<T>>;
 
 /// The text pieces of a blocking stream, from [`ChatCompletionStream::text`].
 pub type TextIter = llm_core::BlockingStream<crate::TextStream>;
@@ -188,6 +196,28 @@ impl PeakPrivacy {
         llm_core::blocking::Models::new(self)
     }
 
+    /// The Files API; see [`crate::PeakPrivacy::files`].
+    ///
+    /// ```
+    /// let client = peakprivacy::blocking::PeakPrivacy::new("t")?;
+    /// let files = client.files();
+    /// # let _ = files; Ok::<(), peakprivacy::Error>(())
+    /// ```
+    pub fn files(&self) -> Files<'_> {
+        Files::new(self)
+    }
+
+    /// The Assistants API; see [`crate::PeakPrivacy::assistants`].
+    ///
+    /// ```
+    /// let client = peakprivacy::blocking::PeakPrivacy::new("t")?;
+    /// let assistants = client.assistants();
+    /// # let _ = assistants; Ok::<(), peakprivacy::Error>(())
+    /// ```
+    pub fn assistants(&self) -> Assistants<'_> {
+        Assistants::new(self)
+    }
+
     /// The async client this facade drives (sharing its connection pool).
     ///
     /// ```
@@ -202,6 +232,11 @@ impl PeakPrivacy {
     /// Runs a call to completion on the client's runtime (one flat `Result`).
     fn run<T>(&self, future: impl Future<Output = Result<T>>) -> Result<T> {
         self.runtime.run(future)
+    }
+
+    /// A stream driven by the client's runtime, as an iterator.
+    fn iter<T>(&self, stream: crate::PageStream<T>) -> PageIter<T> {
+        llm_core::BlockingStream::new(stream, Arc::clone(&self.runtime))
     }
 }
 

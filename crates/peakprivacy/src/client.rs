@@ -4,7 +4,7 @@ use std::fmt;
 
 use llm_core::Transport;
 
-use crate::{Chat, Models, PeakPrivacyBuilder, Result};
+use crate::{Assistants, Chat, Files, Models, PeakPrivacyBuilder, Result};
 
 /// A PeakPrivacy API client: one pooled HTTP connection set with the token, base URL,
 /// timeouts and retry policy. Cloning is cheap (an `Arc`); create one and reuse it.
@@ -132,5 +132,27 @@ impl PeakPrivacy {
     /// ```
     pub fn models(&self) -> Models<'_> {
         llm_core::chat::Models::new(self)
+    }
+
+    /// The Files API: upload documents, list, retrieve and delete them.
+    ///
+    /// ```
+    /// let client = peakprivacy::PeakPrivacy::new("t")?;
+    /// let files = client.files();
+    /// # let _ = files; Ok::<(), peakprivacy::Error>(())
+    /// ```
+    pub fn files(&self) -> Files<'_> {
+        Files::new(self)
+    }
+
+    /// The Assistants API: create, update, retrieve, list, delete and query assistants.
+    ///
+    /// ```
+    /// let client = peakprivacy::PeakPrivacy::new("t")?;
+    /// let assistants = client.assistants();
+    /// # let _ = assistants; Ok::<(), peakprivacy::Error>(())
+    /// ```
+    pub fn assistants(&self) -> Assistants<'_> {
+        Assistants::new(self)
     }
 }

@@ -305,6 +305,23 @@ impl Error {
         self
     }
 
+    /// Keeps the first [`RAW_BODY_CAP`] bytes of `body` as [`raw_body`](Self::raw_body),
+    /// for an error about a response that arrived but was not what was expected (a 2xx
+    /// body of an unknown shape), so the caller can see what the server sent.
+    ///
+    /// ```
+    /// use llm_core::{Error, ErrorKind};
+    /// let err = Error::with_message(ErrorKind::Decode, "not a file list")
+    ///     .with_status(200)
+    ///     .with_raw_body(br#"{"surprise":true}"#);
+    /// assert_eq!(err.raw_body(), Some(r#"{"surprise":true}"#));
+    /// ```
+    #[must_use]
+    pub fn with_raw_body(mut self, body: &[u8]) -> Self {
+        self.inner.raw_body = Some(capped_text(body));
+        self
+    }
+
     /// The category of this error.
     pub fn kind(&self) -> ErrorKind {
         self.inner.kind

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE};
 use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 
@@ -389,6 +389,12 @@ impl Transport {
             Some(n) => inner.retry.clone().with_max_retries(n),
             None => inner.retry.clone(),
         };
+        // A body streamed from a reader is gone after the first attempt.
+        let policy = if request.is_replayable() {
+            policy
+        } else {
+            policy.with_max_retries(0)
+        };
         let timeout = request.options.get_timeout().unwrap_or(inner.timeout);
         let mut attempt = 0u32;
         loop {
@@ -494,6 +500,15 @@ impl Transport {
         if request.body.is_some() {
             headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         }
+        let mut form_body = None;
+        if let Some(form) = &request.multipart {
+            let (body, length) = form.body().await?;
+            headers.insert(CONTENT_TYPE, multipart_content_type(form)?);
+            if let Some(length) = length {
+                headers.insert(CONTENT_LENGTH, HeaderValue::from(length));
+            }
+            form_body = Some(body);
+        }
         for (name, value) in extra_headers {
             headers.insert(name.clone(), value.clone());
         }
@@ -503,6 +518,9 @@ impl Transport {
             .headers(headers);
         if let Some(body) = &request.body {
             builder = builder.body(body.clone());
+        }
+        if let Some(body) = form_body {
+            builder = builder.body(body);
         }
         match &inner.middleware {
             // The user's middleware sees the request as it goes out, once per attempt.
@@ -535,6 +553,12 @@ impl Transport {
         );
         error
     }
+}
+
+/// The `Content-Type` of a multipart body.
+fn multipart_content_type(form: &crate::multipart::Multipart) -> Result<HeaderValue> {
+    HeaderValue::from_str(&form.content_type())
+        .map_err(|_| Error::invalid_request("invalid multipart boundary"))
 }
 
 /// Whole milliseconds of `d`, saturating.

@@ -5,7 +5,7 @@ use serde_json::json;
 use crate::reply::Reply;
 
 /// `(id, owned_by, max_tokens, created)` of the models the emulator lists.
-const MODELS: &[(&str, &str, u64, u64)] = &[
+pub(super) const MODELS: &[(&str, &str, u64, u64)] = &[
     ("mistral-swiss", "mistralai", 32_768, 1_704_067_200),
     ("llama3-swiss", "meta", 8_192, 1_714_521_600),
     ("gpt-4o-eu", "openai", 128_000, 1_717_200_000),
