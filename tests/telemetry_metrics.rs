@@ -2,7 +2,7 @@
 //! workspace's tests): duration, token usage and time to first chunk, with their units,
 //! bucket advice and attributes, read from the OpenTelemetry SDK's in-memory exporter after
 //! a chat, a streamed chat, embeddings, an error and a call that retried twice, on both
-//! providers. One test: the meter provider is process-global.
+//! providers and through `unified`. One test: the meter provider is process-global.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
@@ -135,6 +135,11 @@ async fn operations_record_the_conventions_metrics() {
         peakprivacy::ChatCompletionRequest::new("mistral-swiss", [peakprivacy::Message::user("Hi")])
     };
     client.chat().completions().create(request()).await.unwrap();
+    // Through `unified`: the same metrics (the provider code records them).
+    let model = unified::ProviderChat::new(client, "via-unified");
+    unified::ChatModel::chat(&model, unified::ChatRequest::user("Hi"))
+        .await
+        .unwrap();
 
     // AligneAI: a streamed chat, embeddings, and a 401.
     let al = MockServer::start().await;
@@ -199,7 +204,7 @@ async fn operations_record_the_conventions_metrics() {
     let durations = histogram(&exporter, "gen_ai.client.operation.duration", "s");
     assert_eq!(
         durations.len(),
-        4,
+        5,
         "one series per operation: {durations:#?}"
     );
     let expected_bounds = [
@@ -230,6 +235,8 @@ async fn operations_record_the_conventions_metrics() {
         chat.attribute("gen_ai.response.model"),
         Some("served-model")
     );
+    let unified = find("peakprivacy", "chat", "via-unified");
+    assert_eq!(unified.count, 1);
     let streamed = find("aligneai", "chat", "aligne-chat");
     assert_eq!(
         streamed.attribute("gen_ai.response.model"),
@@ -249,32 +256,38 @@ async fn operations_record_the_conventions_metrics() {
 
     let tokens = histogram(&exporter, "gen_ai.client.token.usage", "{token}");
     let token_bounds: Vec<f64> = (0..14).map(|i| 4f64.powi(i)).collect();
-    let count = |operation: &str, provider: &str, kind: &str| {
+    let count = |operation: &str, provider: &str, model: &str, kind: &str| {
         let matching: Vec<&Point> = tokens
             .iter()
             .filter(|p| {
                 p.attribute("gen_ai.operation.name") == Some(operation)
                     && p.attribute("gen_ai.provider.name") == Some(provider)
+                    && p.attribute("gen_ai.request.model") == Some(model)
                     && p.attribute("gen_ai.token.type") == Some(kind)
             })
             .collect();
         assert_eq!(
             matching.len(),
             1,
-            "{operation} {provider} {kind}: {tokens:#?}"
+            "{operation} {provider} {model} {kind}: {tokens:#?}"
         );
         assert_eq!(matching[0].bounds, token_bounds);
         assert_eq!(matching[0].count, 1);
         matching[0].sum
     };
-    assert_eq!(count("chat", "peakprivacy", "input"), 11.0);
-    assert_eq!(count("chat", "peakprivacy", "output"), 4.0);
-    assert_eq!(count("chat", "aligneai", "input"), 5.0);
-    assert_eq!(count("chat", "aligneai", "output"), 2.0);
-    assert_eq!(count("embeddings", "aligneai", "input"), 3.0);
+    assert_eq!(count("chat", "peakprivacy", "mistral-swiss", "input"), 11.0);
+    assert_eq!(count("chat", "peakprivacy", "mistral-swiss", "output"), 4.0);
+    assert_eq!(count("chat", "peakprivacy", "via-unified", "input"), 11.0);
+    assert_eq!(count("chat", "peakprivacy", "via-unified", "output"), 4.0);
+    assert_eq!(count("chat", "aligneai", "aligne-chat", "input"), 5.0);
+    assert_eq!(count("chat", "aligneai", "aligne-chat", "output"), 2.0);
+    assert_eq!(
+        count("embeddings", "aligneai", "nomic-embed-v1.5", "input"),
+        3.0
+    );
     assert_eq!(
         tokens.len(),
-        5,
+        7,
         "no usage, no token points (the 401): {tokens:#?}"
     );
 
