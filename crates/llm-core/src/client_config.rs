@@ -354,7 +354,7 @@ macro_rules! client_builder_settings {
 
             #[doc = concat!(
                 "Adds a `reqwest_middleware::Middleware` (auth refresh, caching, custom ",
-                "tracing): it runs once per attempt, inside the retry loop, in the order added. ",
+                "tracing; cargo feature `middleware`): it runs once per attempt, inside the retry loop, in the order added. ",
                 "See `llm_core::TransportBuilder::middleware` for how it composes with retries ",
                 "and deadlines.\n\n```\nuse ", $krate, "::reqwest_middleware::{Middleware, Next, Result};\n",
                 "use ", $krate, "::reqwest::{Request, Response};\n\nstruct Count(std::sync::atomic::AtomicU32);\n\n",
@@ -364,6 +364,7 @@ macro_rules! client_builder_settings {
                 "let builder = ", $krate, "::", $client, "::builder().middleware(Count(Default::default()));\n",
                 "assert!(format!(\"{builder:?}\").contains(\"middleware: 1\"));\n```"
             )]
+            #[cfg(feature = "middleware")]
             pub fn middleware(mut self, middleware: impl $crate::reqwest_middleware::Middleware) -> Self {
                 self.config = self.config.set(|t| t.middleware(middleware));
                 self

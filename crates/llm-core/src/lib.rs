@@ -31,6 +31,7 @@ pub use transport::{
 pub use reqwest;
 /// Re-exported so user middleware implements the same `reqwest_middleware::Middleware`
 /// (see [`TransportBuilder::middleware`]).
+#[cfg(feature = "middleware")]
 pub use reqwest_middleware;
 
 /// What every provider crate re-exports at its root, as one list (`pub use
@@ -48,10 +49,12 @@ pub mod vocabulary {
         ChatCompletion, ChatCompletionChunk, ChatCompletionStream, Choice, ChunkChoice, Delta,
         FinishReason, Message, Model, Role, TextStream, Usage,
     };
+    #[cfg(feature = "middleware")]
+    pub use crate::reqwest_middleware;
     pub use crate::retry::{self, RetryPolicy};
     pub use crate::{
-        reqwest, reqwest_middleware, same_origin_redirects, ApiError, ApiRequest, Error, ErrorKind,
-        FieldErrors, RequestOptions, ResponseMeta, Result, SecretString, Transport, WithResponse,
+        reqwest, same_origin_redirects, ApiError, ApiRequest, Error, ErrorKind, FieldErrors,
+        RequestOptions, ResponseMeta, Result, SecretString, Transport, WithResponse,
         DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_STREAM_IDLE_TIMEOUT,
         DEFAULT_TIMEOUT,
     };

@@ -717,6 +717,7 @@ impl From<reqwest::Error> for Error {
     }
 }
 
+#[cfg(feature = "middleware")]
 impl From<reqwest_middleware::Error> for Error {
     /// A `reqwest` error (from the HTTP client, or one a middleware passed on) keeps its
     /// usual kind; a middleware's own error is [`ErrorKind::Middleware`], its error the

@@ -54,6 +54,7 @@ pub struct TransportBuilder {
     jitter: Arc<dyn Jitter>,
     provider_name: &'static str,
     capture_content: bool,
+    #[cfg(feature = "middleware")]
     middleware: Vec<Arc<dyn reqwest_middleware::Middleware>>,
 }
 
@@ -70,7 +71,7 @@ impl fmt::Debug for TransportBuilder {
             .field("retry", &self.retry)
             .field("provider_name", &self.provider_name)
             .field("capture_content", &self.capture_content)
-            .field("middleware", &self.middleware.len())
+            .field("middleware", &self.middleware_count())
             .field("custom_http_client", &self.http.is_some())
             .field(
                 "danger_accept_invalid_certs",
@@ -101,12 +102,13 @@ impl TransportBuilder {
             jitter: Arc::new(RandomJitter),
             provider_name: "unknown",
             capture_content: false,
+            #[cfg(feature = "middleware")]
             middleware: Vec::new(),
         }
     }
 
     /// Adds a [`reqwest_middleware::Middleware`] (auth refresh, caching, custom tracing,
-    /// any of the ecosystem's). Middleware runs in the order added, **once per attempt**,
+    /// any of the ecosystem's). Cargo feature `middleware`. Middleware runs in the order added, **once per attempt**,
     /// inside the retry loop: it sees each retry's request (with the credential and
     /// default headers already set, so it may replace them) and returns the response the
     /// retry loop then judges (a 503 it returns is retried; a response it makes up, e.g.
@@ -132,9 +134,18 @@ impl TransportBuilder {
     /// assert!(format!("{t:?}").contains("middleware: true"));
     /// # Ok::<(), llm_core::Error>(())
     /// ```
+    #[cfg(feature = "middleware")]
     pub fn middleware(mut self, middleware: impl reqwest_middleware::Middleware) -> Self {
         self.middleware.push(Arc::new(middleware));
         self
+    }
+
+    /// How many middleware were added (0 without the `middleware` feature).
+    fn middleware_count(&self) -> usize {
+        #[cfg(feature = "middleware")]
+        return self.middleware.len();
+        #[cfg(not(feature = "middleware"))]
+        0
     }
 
     /// The provider's name as telemetry reports it (`gen_ai.provider.name`, e.g.
@@ -324,6 +335,7 @@ impl TransportBuilder {
                 })?
             }
         };
+        #[cfg(feature = "middleware")]
         let middleware = (!self.middleware.is_empty())
             .then(|| reqwest_middleware::ClientWithMiddleware::new(http.clone(), self.middleware));
         Ok(Transport {
@@ -343,6 +355,7 @@ impl TransportBuilder {
                 jitter: self.jitter,
                 provider_name: self.provider_name,
                 capture_content: self.capture_content,
+                #[cfg(feature = "middleware")]
                 middleware,
             }),
         })

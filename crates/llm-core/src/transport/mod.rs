@@ -84,7 +84,18 @@ struct Inner {
     provider_name: &'static str,
     capture_content: bool,
     /// The HTTP client wrapped in the user's middleware, when there is any.
+    #[cfg(feature = "middleware")]
     middleware: Option<reqwest_middleware::ClientWithMiddleware>,
+}
+
+impl Inner {
+    /// Whether user middleware wraps the HTTP client.
+    fn has_middleware(&self) -> bool {
+        #[cfg(feature = "middleware")]
+        return self.middleware.is_some();
+        #[cfg(not(feature = "middleware"))]
+        false
+    }
 }
 
 /// The credential header, its value marked sensitive (hidden from `Debug` and HTTP/2
@@ -120,7 +131,7 @@ impl fmt::Debug for Transport {
             .field("stream_idle_timeout", &inner.stream_idle_timeout)
             .field("total_timeout", &inner.total_timeout)
             .field("retry", &inner.retry)
-            .field("middleware", &inner.middleware.is_some())
+            .field("middleware", &inner.has_middleware())
             .finish_non_exhaustive()
     }
 }
@@ -522,11 +533,12 @@ impl Transport {
         if let Some(body) = form_body {
             builder = builder.body(body);
         }
-        match &inner.middleware {
-            // The user's middleware sees the request as it goes out, once per attempt.
-            Some(client) => Ok(client.execute(builder.build()?).await?),
-            None => Ok(builder.send().await?),
+        // The user's middleware sees the request as it goes out, once per attempt.
+        #[cfg(feature = "middleware")]
+        if let Some(client) = &inner.middleware {
+            return Ok(client.execute(builder.build()?).await?);
         }
+        Ok(builder.send().await?)
     }
 
     /// Turns a non-2xx response into an [`Error`]: the status decides the kind; the body
