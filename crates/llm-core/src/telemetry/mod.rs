@@ -32,6 +32,15 @@
 //! | `error.type` | the error's [`ErrorKind::code`](crate::ErrorKind::code), e.g. `rate_limit` |
 //! | `gen_ai.input.messages`, `gen_ai.output.messages` | only with content capture on (see below) |
 //!
+//! Integers are recorded as `i64` (`tracing-opentelemetry` exports a `u64` as text). The
+//! `error.type` values are the [`ErrorKind::code`](crate::ErrorKind::code)s:
+//! `bad_request`, `authentication`, `permission_denied`, `quota_exceeded`, `not_found`,
+//! `conflict`, `request_timeout`, `payload_too_large`, `unprocessable_entity`,
+//! `rate_limit`, `internal_server`, `unexpected_status`, `redirect`, `connection`,
+//! `timeout`, `error_payload`, `decode`, `stream`, `response_too_large`,
+//! `invalid_request`, `missing_credential`, `config`, `unsupported`,
+//! `stream_interrupted`, `middleware`.
+//!
 //! Each retry is an `INFO` event on the span (`retrying request`, with `attempt`,
 //! `delay_ms`, `reason` = the error's kind code, `status`, `request_id`); a stream's first
 //! chunk is an event (`first chunk`, with `time_to_first_chunk_s`).
