@@ -267,6 +267,41 @@ pub fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Erro
     })
 }
 
+/// Reads a JSON string as `T` through `From<&str>`, without allocating for the text (used
+/// for roles and finish reasons: known values need no `String`).
+///
+/// # Errors
+/// When the value is not a string.
+///
+/// ```
+/// use serde::de::IntoDeserializer;
+/// use serde::de::value::Error;
+/// let role: Result<llm_core::chat::Role, Error> = llm_core::de::from_str_value("user".into_deserializer());
+/// assert_eq!(role, Ok(llm_core::chat::Role::User));
+/// ```
+pub fn from_str_value<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: for<'a> From<&'a str>,
+{
+    d.deserialize_str(StrValue(std::marker::PhantomData))
+}
+
+/// Turns a string into `T` from the parser's slice.
+struct StrValue<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: for<'a> From<&'a str>> Visitor<'de> for StrValue<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<T, E> {
+        Ok(T::from(s))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

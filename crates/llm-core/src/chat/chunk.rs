@@ -166,21 +166,84 @@ pub struct Delta {
     pub content: Option<String>,
 }
 
-/// A chunk choice as it may arrive: with `delta`, `message` or both.
-#[derive(Deserialize)]
+/// A chunk choice as it may arrive: with `delta`, `message` or both. Decoded by
+/// [`ChoiceVisitor`]: a `message` after a `delta` that has both role and content is
+/// skipped unparsed (it could change nothing), which saves its allocations on every chunk
+/// of a server that sends both.
+#[derive(Default)]
 pub(super) struct WireChunkChoice {
-    #[serde(default, deserialize_with = "de::u32_or_zero")]
     pub(super) index: u32,
-    #[serde(default)]
     delta: Option<Delta>,
-    #[serde(default)]
     message: Option<Delta>,
     /// Completion-style plain text, read as content when neither `delta` nor `message`
     /// carries any.
-    #[serde(default, deserialize_with = "de::opt_string")]
     text: Option<String>,
-    #[serde(default)]
     pub(super) finish_reason: Option<FinishReason>,
+}
+
+impl<'de> Deserialize<'de> for WireChunkChoice {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(ChoiceVisitor)
+    }
+}
+
+/// The keys of a chunk choice; any other key is skipped.
+#[derive(Deserialize)]
+#[serde(field_identifier, rename_all = "snake_case")]
+enum ChoiceKey {
+    Index,
+    Delta,
+    Message,
+    Text,
+    FinishReason,
+    #[serde(other)]
+    Other,
+}
+
+/// `index` as `de::u32_or_zero` reads it.
+#[derive(Deserialize)]
+struct LenientIndex(#[serde(deserialize_with = "de::u32_or_zero")] u32);
+
+/// `text` as `de::opt_string` reads it.
+#[derive(Deserialize)]
+struct LenientText(#[serde(deserialize_with = "de::opt_string")] Option<String>);
+
+/// Reads a chunk choice object field by field (see [`WireChunkChoice`]).
+struct ChoiceVisitor;
+
+impl<'de> serde::de::Visitor<'de> for ChoiceVisitor {
+    type Value = WireChunkChoice;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a chunk choice object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut choice = WireChunkChoice::default();
+        while let Some(key) = map.next_key::<ChoiceKey>()? {
+            match key {
+                ChoiceKey::Index => choice.index = map.next_value::<LenientIndex>()?.0,
+                ChoiceKey::Delta => choice.delta = map.next_value()?,
+                ChoiceKey::Message if choice.delta.as_ref().is_some_and(Delta::is_complete) => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+                ChoiceKey::Message => choice.message = map.next_value()?,
+                ChoiceKey::Text => choice.text = map.next_value::<LenientText>()?.0,
+                ChoiceKey::FinishReason => choice.finish_reason = map.next_value()?,
+                ChoiceKey::Other => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(choice)
+    }
+}
+
+impl Delta {
+    /// Both role and content set: a `message` next to it could add nothing.
+    fn is_complete(&self) -> bool {
+        self.role.is_some() && self.content.is_some()
+    }
 }
 
 impl WireChunkChoice {
@@ -225,6 +288,33 @@ mod tests {
 
     fn choice(json: &str) -> ChunkChoice {
         serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn a_message_after_a_complete_delta_is_skipped_unparsed() {
+        // Skipped: even a `message` that is not a delta at all does not fail the chunk.
+        let skipped = choice(r#"{"delta":{"role":"assistant","content":"x"},"message":5}"#);
+        assert_eq!(skipped.delta.content.as_deref(), Some("x"));
+        // Still read when the delta lacks the role: the message supplies it.
+        let merged =
+            choice(r#"{"delta":{"content":"x"},"message":{"role":"system","content":"y"}}"#);
+        assert_eq!(merged.delta.role, Some(Role::System));
+        assert_eq!(merged.delta.content.as_deref(), Some("x"));
+        // A message first is parsed; the delta still wins.
+        let first = choice(
+            r#"{"message":{"role":"user","content":"y"},"delta":{"role":"assistant","content":"x"}}"#,
+        );
+        assert_eq!(
+            (first.delta.role, first.delta.content.as_deref()),
+            (Some(Role::Assistant), Some("x"))
+        );
+        // Lenient index and text, unknown keys ignored, a non-object refused.
+        let lenient = choice(r#"{"index":"2","text":7,"logprobs":{"a":[1]}}"#);
+        assert_eq!(
+            (lenient.index, lenient.delta.content.as_deref()),
+            (2, Some("7"))
+        );
+        assert!(serde_json::from_str::<ChunkChoice>("[0]").is_err());
     }
 
     #[test]

@@ -173,8 +173,7 @@ impl Serialize for FinishReason {
 
 impl<'de> Deserialize<'de> for FinishReason {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let value = String::deserialize(d)?;
-        Ok(Self::from(value.as_str()))
+        crate::de::from_str_value(d)
     }
 }
 
