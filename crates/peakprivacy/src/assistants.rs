@@ -7,7 +7,7 @@
 //! `DELETE ai/assistants/{id}`, and the query call, whose path and body are configurable
 //! ([`AssistantQuery`]).
 
-use llm_core::page::{paginate, with_query, Page, PageStream};
+use llm_core::page::{Page, PageStream};
 use llm_core::RawResponse;
 
 use crate::types::{
@@ -229,7 +229,7 @@ impl<'a> Assistants<'a> {
         params: ListParams,
         options: RequestOptions,
     ) -> Result<Page<Assistant>> {
-        list_page(self.client, params, options).await
+        wire::list_page(self.client, ASSISTANTS_PATH, params, options).await
     }
 
     /// Every assistant, page after page, as a [`Stream`](futures_core::Stream) (see
@@ -261,17 +261,7 @@ impl<'a> Assistants<'a> {
         params: ListParams,
         options: RequestOptions,
     ) -> PageStream<Assistant> {
-        let client = self.client.clone();
-        let first = params.cursor.clone();
-        paginate(first, move |cursor| {
-            let client = client.clone();
-            let params = ListParams {
-                cursor,
-                ..params.clone()
-            };
-            let options = options.clone();
-            async move { list_page(&client, params, options).await }
-        })
+        wire::page_stream(self.client, ASSISTANTS_PATH, params, options)
     }
 
     /// Deletes an assistant (`DELETE ai/assistants/{id}`, inferred). Any 2xx answer
@@ -387,37 +377,6 @@ fn assistant_path(id: &str) -> Result<String> {
         "{ASSISTANTS_PATH}/{}",
         wire::path_id(id, "assistant")?
     ))
-}
-
-/// `GET ai/assistants` with the params as the query.
-async fn list_page(
-    client: &PeakPrivacy,
-    params: ListParams,
-    options: RequestOptions,
-) -> Result<Page<Assistant>> {
-    let path = with_query(
-        ASSISTANTS_PATH,
-        &[
-            ("limit", params.limit.map(|l| l.to_string())),
-            ("cursor", params.cursor),
-        ],
-    );
-    let transport = client.transport();
-    let raw = transport
-        .send(ApiRequest::get(path).options(options))
-        .await?;
-    Page::decode(&raw.body, raw.status)
-        .and_then(|page: Page<Assistant>| {
-            if page.data.iter().any(|a| a.id.is_empty()) {
-                return Err(wire::unexpected(
-                    "an assistant in the response has no id",
-                    &raw.body,
-                    raw.status,
-                ));
-            }
-            Ok(page)
-        })
-        .map_err(|err| transport.redact(err))
 }
 
 /// One assistant (or `{"data": {...}}`) with an id.

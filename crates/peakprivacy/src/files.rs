@@ -8,7 +8,7 @@
 //! and answers.
 
 use llm_core::multipart::{FilePart, Multipart};
-use llm_core::page::{paginate, with_query, Page, PageStream};
+use llm_core::page::{Page, PageStream};
 
 use crate::types::{Deleted, FileObject, ListParams};
 use crate::wire;
@@ -178,7 +178,7 @@ impl<'a> Files<'a> {
         params: ListParams,
         options: RequestOptions,
     ) -> Result<Page<FileObject>> {
-        list_page(self.client, params, options).await
+        wire::list_page(self.client, FILES_PATH, params, options).await
     }
 
     /// Every stored file, page after page (starting at `params.cursor`, `params.limit`
@@ -216,17 +216,7 @@ impl<'a> Files<'a> {
         params: ListParams,
         options: RequestOptions,
     ) -> PageStream<FileObject> {
-        let client = self.client.clone();
-        let first = params.cursor.clone();
-        paginate(first, move |cursor| {
-            let client = client.clone();
-            let params = ListParams {
-                cursor,
-                ..params.clone()
-            };
-            let options = options.clone();
-            async move { list_page(&client, params, options).await }
-        })
+        wire::page_stream(self.client, FILES_PATH, params, options)
     }
 
     /// One stored file's metadata (`GET files/{id}`; the path is inferred).
@@ -307,54 +297,16 @@ impl<'a> Files<'a> {
     }
 }
 
-/// `GET files` with the params as the query.
-async fn list_page(
-    client: &PeakPrivacy,
-    params: ListParams,
-    options: RequestOptions,
-) -> Result<Page<FileObject>> {
-    let path = with_query(
-        FILES_PATH,
-        &[
-            ("limit", params.limit.map(|l| l.to_string())),
-            ("cursor", params.cursor),
-        ],
-    );
-    let transport = client.transport();
-    let raw = transport
-        .send(ApiRequest::get(path).options(options))
-        .await?;
-    Page::decode(&raw.body, raw.status)
-        .and_then(|page| check_ids(page.data.iter(), &raw.body, raw.status).map(|()| page))
-        .map_err(|err| transport.redact(err))
-}
-
 /// The upload answer: an array of files (or `{"data": [...]}`), each with an id.
 fn decode_files(body: &[u8], status: u16) -> Result<Vec<FileObject>> {
     let files: Vec<FileObject> = wire::list(body, status, "a list of files")?;
-    check_ids(files.iter(), body, status)?;
+    wire::check_ids(files.iter(), body, status)?;
     Ok(files)
 }
 
 /// One file (or `{"data": {...}}`) with an id.
 fn decode_file(body: &[u8], status: u16) -> Result<FileObject> {
     let file: FileObject = wire::one(body, status, "a file")?;
-    check_ids(std::iter::once(&file), body, status)?;
+    wire::check_ids(std::iter::once(&file), body, status)?;
     Ok(file)
-}
-
-/// A file without an id cannot be used for anything: the answer was not what it seemed.
-fn check_ids<'f>(
-    mut files: impl Iterator<Item = &'f FileObject>,
-    body: &[u8],
-    status: u16,
-) -> Result<()> {
-    if files.any(|file| file.id.is_empty()) {
-        return Err(wire::unexpected(
-            "a file in the response has no id",
-            body,
-            status,
-        ));
-    }
-    Ok(())
 }

@@ -1,12 +1,15 @@
 //! Decoding shared by the Files and Assistants resources: one object (bare or wrapped in
-//! `{"data": ..}`), a list of objects (bare or wrapped), ids in paths, and any 2xx body
-//! of a delete. Every unexpected shape is an [`ErrorKind::Decode`] with the status and
+//! `{"data": ..}`), a list of objects (bare or wrapped), ids in paths and in answers, and
+//! the cursor-paged listing (one page, or every page as a stream). Every unexpected shape is an [`ErrorKind::Decode`] with the status and
 //! the raw body kept.
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::{Error, ErrorKind, Result};
+use llm_core::page::{paginate, with_query, Page, PageStream};
+
+use crate::types::ListParams;
+use crate::{ApiRequest, Error, ErrorKind, PeakPrivacy, RequestOptions, Result};
 
 /// An [`ErrorKind::Decode`] about `body`, with the status and the raw body kept.
 pub(crate) fn unexpected(what: &str, body: &[u8], status: u16) -> Error {
@@ -101,6 +104,91 @@ pub(crate) fn path_id<'a>(id: &'a str, what: &str) -> Result<&'a str> {
             "invalid {what} id {id:?}: expected letters, digits, '-', '_', '.' or '~'"
         )))
     }
+}
+
+/// An item of a Files or Assistants answer: it must carry an id, or it cannot be used.
+pub(crate) trait Identified: DeserializeOwned + Send + 'static {
+    /// The item with its article, for messages (`"a file"`, `"an assistant"`).
+    const ITEM: &'static str;
+
+    /// The item's id (empty when the server sent none).
+    fn id(&self) -> &str;
+}
+
+impl Identified for crate::FileObject {
+    const ITEM: &'static str = "a file";
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Identified for crate::Assistant {
+    const ITEM: &'static str = "an assistant";
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+/// An [`unexpected`] error when any of `items` has no id.
+pub(crate) fn check_ids<'t, T: Identified>(
+    mut items: impl Iterator<Item = &'t T>,
+    body: &[u8],
+    status: u16,
+) -> Result<()> {
+    if items.any(|item| item.id().is_empty()) {
+        return Err(unexpected(
+            &format!("{} in the response has no id", T::ITEM),
+            body,
+            status,
+        ));
+    }
+    Ok(())
+}
+
+/// `GET path?limit=&cursor=`: one page of items, each with an id.
+pub(crate) async fn list_page<T: Identified>(
+    client: &PeakPrivacy,
+    path: &str,
+    params: ListParams,
+    options: RequestOptions,
+) -> Result<Page<T>> {
+    let path = with_query(
+        path,
+        &[
+            ("limit", params.limit.map(|l| l.to_string())),
+            ("cursor", params.cursor),
+        ],
+    );
+    let transport = client.transport();
+    let raw = transport
+        .send(ApiRequest::get(path).options(options))
+        .await?;
+    Page::decode(&raw.body, raw.status)
+        .and_then(|page: Page<T>| check_ids(page.data.iter(), &raw.body, raw.status).map(|()| page))
+        .map_err(|err| transport.redact(err))
+}
+
+/// Every item of `path`, page after page from `params.cursor`, with `options` on every
+/// page (see [`paginate`]).
+pub(crate) fn page_stream<T: Identified>(
+    client: &PeakPrivacy,
+    path: &'static str,
+    params: ListParams,
+    options: RequestOptions,
+) -> PageStream<T> {
+    let client = client.clone();
+    let first = params.cursor.clone();
+    paginate(first, move |cursor| {
+        let client = client.clone();
+        let params = ListParams {
+            cursor,
+            ..params.clone()
+        };
+        let options = options.clone();
+        async move { list_page(&client, path, params, options).await }
+    })
 }
 
 #[cfg(test)]
