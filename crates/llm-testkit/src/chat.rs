@@ -69,15 +69,26 @@ pub(crate) fn parse_model(
     required: bool,
     errors: &mut FieldErrors,
 ) -> Option<String> {
-    match body.get("model") {
-        Some(Value::String(model)) if !model.trim().is_empty() => Some(model.clone()),
+    parse_name(body, "model", required, errors)
+}
+
+/// Reads `field`, which must be a non-empty string when present; a missing (or blank)
+/// value is an error only when `required`.
+pub(crate) fn parse_name(
+    body: &Map<String, Value>,
+    field: &str,
+    required: bool,
+    errors: &mut FieldErrors,
+) -> Option<String> {
+    match body.get(field) {
+        Some(Value::String(text)) if !text.trim().is_empty() => Some(text.clone()),
         None | Some(Value::Null) if !required => None,
         None | Some(Value::Null) | Some(Value::String(_)) => {
-            errors.add("model", "The model field is required.");
+            errors.add(field, &format!("The {field} field is required."));
             None
         }
         Some(_) => {
-            errors.add("model", "The model field must be a string.");
+            errors.add(field, &format!("The {field} field must be a string."));
             None
         }
     }

@@ -6,9 +6,9 @@
 use hyper::StatusCode;
 use serde_json::{json, Map, Value};
 
-use super::files::page_query;
+use super::files::list_reply;
 use super::models::MODELS;
-use super::store::{cursor_page, Store, StoredAssistant};
+use super::store::{Store, StoredAssistant};
 use super::PeakPrivacyApi;
 use crate::chat;
 use crate::ids::{now_unix, uuid_like};
@@ -29,36 +29,19 @@ struct Fields {
 /// Reads and validates the fields; `required` for create, all optional for update.
 fn fields(store: &Store, body: &Map<String, Value>, required: bool) -> Result<Fields, Reply> {
     let mut errors = FieldErrors::default();
-    let name = match body.get("name") {
-        Some(Value::String(name)) if !name.trim().is_empty() => Some(name.clone()),
-        None | Some(Value::Null) if !required => None,
-        None | Some(Value::Null) | Some(Value::String(_)) => {
-            errors.add("name", "The name field is required.");
-            None
-        }
-        Some(_) => {
-            errors.add("name", "The name field must be a string.");
-            None
-        }
-    };
-    let model = match body.get("model") {
-        Some(Value::String(model)) if !model.trim().is_empty() => {
-            if !MODELS.iter().any(|(id, ..)| id == model) {
-                errors.add("model", "The selected model is invalid.");
-            }
-            Some(model.clone())
-        }
-        None | Some(Value::Null) if !required => None,
-        None | Some(Value::Null) | Some(Value::String(_)) => {
-            errors.add("model", "The model field is required.");
-            None
-        }
-        Some(_) => {
-            errors.add("model", "The model field must be a string.");
-            errors.add("model", "The selected model is invalid.");
-            None
-        }
-    };
+    let name = chat::parse_name(body, "name", required, &mut errors);
+    let model = chat::parse_model(body, required, &mut errors);
+    // Besides the shape, the model must be one the API offers.
+    let known = model
+        .as_ref()
+        .is_none_or(|model| MODELS.iter().any(|(id, ..)| id == model));
+    let wrong_type = !matches!(
+        body.get("model"),
+        None | Some(Value::Null | Value::String(_))
+    );
+    if !known || wrong_type {
+        errors.add("model", "The selected model is invalid.");
+    }
     let instructions = match body.get("instructions") {
         None => None,
         Some(Value::Null) => Some(None),
@@ -204,17 +187,13 @@ pub(super) fn get(api: &PeakPrivacyApi, id: &str) -> Reply {
 
 /// `GET /v1/ai/assistants?limit=&cursor=`.
 pub(super) fn list(api: &PeakPrivacyApi, request: &ApiRequest, base_path: &str) -> Reply {
-    let (after, limit) = match page_query(request.query.as_deref()) {
-        Ok(page) => page,
-        Err(reply) => return reply,
-    };
-    let store = api.store.lock();
-    let items: Vec<(u64, Value)> = store
-        .assistants
-        .iter()
-        .map(|a| (a.seq, to_json(&store, a)))
-        .collect();
-    Reply::ok(cursor_page(&items, after, limit, base_path))
+    list_reply(api, request, base_path, |store| {
+        store
+            .assistants
+            .iter()
+            .map(|a| (a.seq, to_json(store, a)))
+            .collect()
+    })
 }
 
 /// `DELETE /v1/ai/assistants/{id}`.

@@ -6,7 +6,7 @@
 use hyper::StatusCode;
 use serde_json::{json, Value};
 
-use super::store::{cursor_page, decode_cursor, query_param, StoredFile};
+use super::store::{cursor_page, decode_cursor, query_param, Store, StoredFile};
 use super::PeakPrivacyApi;
 use crate::ids::uuid_like;
 use crate::multipart::{self, Part};
@@ -126,17 +126,29 @@ fn check(part: &Part, name: &str) -> Result<(String, String), String> {
 
 /// `GET /v1/files?limit=&cursor=`.
 pub(super) fn list(api: &PeakPrivacyApi, request: &ApiRequest, base_path: &str) -> Reply {
+    list_reply(api, request, base_path, |store| {
+        store
+            .files
+            .iter()
+            .map(|file| (file.seq, file.to_json()))
+            .collect()
+    })
+}
+
+/// One page of a list request (files or assistants): the cursor and limit from the query,
+/// then the page of `items` (each with its sequence number) in the store.
+pub(super) fn list_reply(
+    api: &PeakPrivacyApi,
+    request: &ApiRequest,
+    base_path: &str,
+    items: impl FnOnce(&Store) -> Vec<(u64, Value)>,
+) -> Reply {
     let (after, limit) = match page_query(request.query.as_deref()) {
         Ok(page) => page,
         Err(reply) => return reply,
     };
     let store = api.store.lock();
-    let items: Vec<(u64, Value)> = store
-        .files
-        .iter()
-        .map(|file| (file.seq, file.to_json()))
-        .collect();
-    Reply::ok(cursor_page(&items, after, limit, base_path))
+    Reply::ok(cursor_page(&items(&store), after, limit, base_path))
 }
 
 /// The `cursor` and `limit` of a list request, or the 422 Laravel would give.
