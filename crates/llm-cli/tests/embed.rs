@@ -221,22 +221,17 @@ fn a_fault_mid_file_then_a_resume_gives_a_complete_ordered_output() -> TestResul
     assert_complete(&out, &inputs)
 }
 
-#[test]
-fn a_killed_run_resumes_without_loss_or_duplicates() -> TestResult {
-    let dir = tempfile::tempdir()?;
-    let (input, out) = (
-        dir.path().join("docs.jsonl"),
-        dir.path().join("vectors.jsonl"),
-    );
-    let inputs = write_inputs(&input, 300)?;
-    let server = AligneAIEmulator::start_blocking();
-    // Slow answers, so the kill lands mid-job.
-    server.fail_next(
-        Fault::delay(Duration::from_millis(40))
-            .always()
-            .path(EMBEDDINGS),
-    );
-    let args = [
+/// 300 inputs against an emulator whose answers each take 40 ms, so a kill or Ctrl-C
+/// lands mid-job (batches of 10).
+struct SlowJob {
+    dir: tempfile::TempDir,
+    out: std::path::PathBuf,
+    inputs: Vec<(Option<Value>, String)>,
+    server: AligneAIEmulator,
+}
+
+impl SlowJob {
+    const ARGS: [&'static str; 7] = [
         "embed",
         "--in",
         "docs.jsonl",
@@ -246,56 +241,60 @@ fn a_killed_run_resumes_without_loss_or_duplicates() -> TestResult {
         "10",
     ];
 
-    let mut child = llm_aligneai(dir.path(), &server).args(args).spawn()?;
+    fn start() -> Result<Self, Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let inputs = write_inputs(&dir.path().join("docs.jsonl"), 300)?;
+        let out = dir.path().join("vectors.jsonl");
+        let server = AligneAIEmulator::start_blocking();
+        server.fail_next(
+            Fault::delay(Duration::from_millis(40))
+                .always()
+                .path(EMBEDDINGS),
+        );
+        Ok(Self {
+            dir,
+            out,
+            inputs,
+            server,
+        })
+    }
+}
+
+/// Waits (at most 20 s) until `out` holds at least `lines` lines.
+fn wait_for_lines(out: &Path, lines: usize) {
     let deadline = Instant::now() + Duration::from_secs(20);
-    while fs::read_to_string(&out).map_or(0, |s| s.lines().count()) < 50 {
+    while fs::read_to_string(out).map_or(0, |s| s.lines().count()) < lines {
         assert!(Instant::now() < deadline, "no progress");
         std::thread::sleep(Duration::from_millis(10));
     }
+}
+
+#[test]
+fn a_killed_run_resumes_without_loss_or_duplicates() -> TestResult {
+    let job = SlowJob::start()?;
+    let (dir, out, server, args) = (&job.dir, job.out.as_path(), &job.server, SlowJob::ARGS);
+    let mut child = llm_aligneai(dir.path(), server).args(args).spawn()?;
+    wait_for_lines(out, 50);
     child.kill()?;
     child.wait()?;
-    let k = fs::read_to_string(&out)?.lines().count();
+    let k = fs::read_to_string(out)?.lines().count();
     assert!(k < 300, "killed before the end: {k}");
 
     server.clear_faults();
-    let resumed = run(&mut llm_aligneai(dir.path(), &server), &args)?;
+    let resumed = run(&mut llm_aligneai(dir.path(), server), &args)?;
     assert_eq!(resumed.code, 0, "{}", resumed.stderr);
-    assert_complete(&out, &inputs)
+    assert_complete(out, &job.inputs)
 }
 
 #[test]
 fn ctrl_c_stops_after_whole_batches_with_exit_130() -> TestResult {
-    let dir = tempfile::tempdir()?;
-    let (input, out) = (
-        dir.path().join("docs.jsonl"),
-        dir.path().join("vectors.jsonl"),
-    );
-    let inputs = write_inputs(&input, 300)?;
-    let server = AligneAIEmulator::start_blocking();
-    server.fail_next(
-        Fault::delay(Duration::from_millis(40))
-            .always()
-            .path(EMBEDDINGS),
-    );
-    let args = [
-        "embed",
-        "--in",
-        "docs.jsonl",
-        "--out",
-        "vectors.jsonl",
-        "--batch-size",
-        "10",
-    ];
-
-    let child = llm_aligneai(dir.path(), &server)
+    let job = SlowJob::start()?;
+    let (dir, out, server, args) = (&job.dir, job.out.as_path(), &job.server, SlowJob::ARGS);
+    let child = llm_aligneai(dir.path(), server)
         .args(args)
         .stderr(std::process::Stdio::piped())
         .spawn()?;
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while fs::read_to_string(&out).map_or(0, |s| s.lines().count()) < 30 {
-        assert!(Instant::now() < deadline, "no progress");
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    wait_for_lines(out, 30);
     // Ctrl-C in a terminal sends SIGINT; the shell's `kill` sends the same.
     let sent = std::process::Command::new("sh")
         .args(["-c", &format!("kill -INT {}", child.id())])
@@ -309,20 +308,20 @@ fn ctrl_c_stops_after_whole_batches_with_exit_130() -> TestResult {
         stderr.contains("run the same command again to resume"),
         "{stderr}"
     );
-    let kept = fs::read_to_string(&out)?;
+    let kept = fs::read_to_string(out)?;
     assert!(kept.ends_with('\n'), "no torn line after Ctrl-C");
     let k = kept.lines().count();
     assert!(k < 300 && k % 10 == 0, "whole batches: {k}");
 
     server.clear_faults();
-    let resumed = run(&mut llm_aligneai(dir.path(), &server), &args)?;
+    let resumed = run(&mut llm_aligneai(dir.path(), server), &args)?;
     assert_eq!(resumed.code, 0, "{}", resumed.stderr);
     assert!(
         resumed.stdout.contains(&format!("({k} were already there")),
         "{}",
         resumed.stdout
     );
-    assert_complete(&out, &inputs)
+    assert_complete(out, &job.inputs)
 }
 
 #[test]
