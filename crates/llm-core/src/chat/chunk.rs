@@ -173,11 +173,11 @@ pub struct Delta {
 #[derive(Default)]
 pub(super) struct WireChunkChoice {
     pub(super) index: u32,
-    delta: Option<Delta>,
-    message: Option<Delta>,
+    pub(super) delta: Option<Delta>,
+    pub(super) message: Option<Delta>,
     /// Completion-style plain text, read as content when neither `delta` nor `message`
     /// carries any.
-    text: Option<String>,
+    pub(super) text: Option<String>,
     pub(super) finish_reason: Option<FinishReason>,
 }
 
@@ -241,7 +241,7 @@ impl<'de> serde::de::Visitor<'de> for ChoiceVisitor {
 
 impl Delta {
     /// Both role and content set: a `message` next to it could add nothing.
-    fn is_complete(&self) -> bool {
+    pub(super) fn is_complete(&self) -> bool {
         self.role.is_some() && self.content.is_some()
     }
 }

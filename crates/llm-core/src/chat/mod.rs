@@ -19,6 +19,7 @@
 
 mod call;
 mod chunk;
+mod chunk_reader;
 mod completion;
 mod message;
 mod model;

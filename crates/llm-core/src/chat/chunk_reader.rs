@@ -1,0 +1,841 @@
+//! A one-pass reader for the usual shape of a streamed chat chunk, tried before serde.
+//!
+//! serde_json's typed parse of a 270-byte chunk was most of a streamed event's CPU (about
+//! 560 ns, `llm-bench --parse`): its generic visitors, key matching and string scanning.
+//! This reader walks the bytes once, matches only the keys a [`ChatCompletionChunk`] reads,
+//! borrows what it can and skips the rest after checking that it is valid JSON.
+//!
+//! It returns `None` ("not mine") for anything outside the usual shape (a number where a
+//! string is usual, a key written with escapes, a repeated key, a completion-style `text`,
+//! nesting deeper than [`MAX_DEPTH`]) and for anything that is not valid JSON. The caller
+//! then parses with serde_json, which gives the lenient result or the precise error. When
+//! it returns a chunk, that chunk equals what serde_json gives for the same text: the
+//! differential property tests below check this on generated and mutated chunks.
+
+use std::borrow::Cow;
+
+use super::chunk::WireChunkChoice;
+use super::{ChatCompletionChunk, ChunkChoice, Delta, FinishReason, Role, Usage};
+
+/// The deepest nesting of a skipped value the reader follows (serde_json allows 128).
+const MAX_DEPTH: u32 = 64;
+
+/// Reads `text` as one chunk, or `None` when serde_json should decide (see the module docs).
+pub(crate) fn read_chunk(text: &str) -> Option<ChatCompletionChunk> {
+    let mut reader = Reader {
+        text,
+        bytes: text.as_bytes(),
+        pos: 0,
+    };
+    let chunk = reader.chunk()?;
+    reader.whitespace();
+    (reader.pos == reader.bytes.len()).then_some(chunk)
+}
+
+/// A cursor over the chunk's text.
+struct Reader<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+/// The high bit of each byte of `word` (little-endian) that is a quote, a backslash or a
+/// control character. Bytes above the lowest flagged one may be flagged wrongly (a borrow
+/// runs upwards), so only the lowest flag counts.
+fn special_bytes(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v;
+    let quote = zero_byte(word ^ (ONES * u64::from(b'"')));
+    let backslash = zero_byte(word ^ (ONES * u64::from(b'\\')));
+    let control = word.wrapping_sub(ONES * 0x20) & !word;
+    (quote | backslash | control) & HIGH
+}
+
+/// Marks a known key as seen; a repeated key is not the usual shape (serde rejects some).
+fn first_time(seen: &mut u8, bit: u8) -> Option<()> {
+    let repeated = *seen & bit != 0;
+    *seen |= bit;
+    (!repeated).then_some(())
+}
+
+impl<'a> Reader<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn whitespace(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    /// Skips whitespace, then consumes `byte` or fails.
+    fn expect(&mut self, byte: u8) -> Option<()> {
+        self.whitespace();
+        (self.peek()? == byte).then(|| self.pos += 1)
+    }
+
+    /// Skips whitespace, then consumes `byte` if it is next.
+    fn accept(&mut self, byte: u8) -> bool {
+        self.whitespace();
+        let next = self.peek() == Some(byte);
+        if next {
+            self.pos += 1;
+        }
+        next
+    }
+
+    /// Consumes the literal `word` (`null`, `true`, `false`).
+    fn literal(&mut self, word: &[u8]) -> Option<()> {
+        let end = self.pos.saturating_add(word.len());
+        (self.bytes.get(self.pos..end)? == word).then(|| self.pos = end)
+    }
+
+    /// Consumes `null` if it is next.
+    fn null(&mut self) -> bool {
+        self.whitespace();
+        self.peek() == Some(b'n') && self.literal(b"null").is_some()
+    }
+
+    /// Walks an object of known keys, calling `member` with the reader placed on each
+    /// member's value. A key written with escapes is left to serde (it may spell a known
+    /// key).
+    fn object(&mut self, member: impl FnMut(&mut Self, &'a str) -> Option<()>) -> Option<()> {
+        self.walk_object(false, member)
+    }
+
+    /// [`object`](Self::object); with `any_key`, keys with escapes are accepted too (and
+    /// passed as `""`), for objects that are skipped.
+    fn walk_object(
+        &mut self,
+        any_key: bool,
+        mut member: impl FnMut(&mut Self, &'a str) -> Option<()>,
+    ) -> Option<()> {
+        self.expect(b'{')?;
+        if self.accept(b'}') {
+            return Some(());
+        }
+        loop {
+            let key = match self.string()? {
+                Cow::Borrowed(key) => key,
+                Cow::Owned(_) if any_key => "",
+                Cow::Owned(_) => return None,
+            };
+            self.expect(b':')?;
+            member(self, key)?;
+            if !self.accept(b',') {
+                return self.expect(b'}');
+            }
+        }
+    }
+
+    /// A string at the cursor: borrowed when it has no escapes.
+    fn string(&mut self) -> Option<Cow<'a, str>> {
+        self.expect(b'"')?;
+        let start = self.pos;
+        self.plain_run();
+        match self.peek()? {
+            b'"' => {
+                let text = self.text.get(start..self.pos)?;
+                self.pos += 1;
+                Some(Cow::Borrowed(text))
+            }
+            b'\\' => self.escaped(start).map(Cow::Owned),
+            _ => None, // a control character: invalid JSON
+        }
+    }
+
+    /// Moves past bytes that need no attention inside a string: to the next quote,
+    /// backslash or control character (or the end). Eight bytes per step.
+    fn plain_run(&mut self) {
+        let rest = self.bytes.get(self.pos..).unwrap_or_default();
+        let mut words = rest.chunks_exact(8);
+        let mut run = 0;
+        for word in &mut words {
+            let Ok(word) = <[u8; 8]>::try_from(word) else {
+                break;
+            };
+            let special = special_bytes(u64::from_le_bytes(word));
+            if special != 0 {
+                self.pos += run + (special.trailing_zeros() / 8) as usize;
+                return;
+            }
+            run += 8;
+        }
+        let tail = words.remainder();
+        let tail_run = tail
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+            .unwrap_or(tail.len());
+        self.pos += run + tail_run;
+    }
+
+    /// The rest of a string with escapes, from its start (the cursor is on a backslash).
+    fn escaped(&mut self, start: usize) -> Option<String> {
+        let mut out = String::with_capacity(self.pos.saturating_sub(start).saturating_add(16));
+        out.push_str(self.text.get(start..self.pos)?);
+        loop {
+            match self.peek()? {
+                b'"' => {
+                    self.pos += 1;
+                    return Some(out);
+                }
+                b'\\' => {
+                    self.pos += 1;
+                    let escape = self.peek()?;
+                    self.pos += 1;
+                    out.push(match escape {
+                        b'"' => '"',
+                        b'\\' => '\\',
+                        b'/' => '/',
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        b'n' => '\n',
+                        b'r' => '\r',
+                        b't' => '\t',
+                        b'u' => self.unicode_escape()?,
+                        _ => return None,
+                    });
+                }
+                byte if byte < 0x20 => return None,
+                _ => {
+                    let run_start = self.pos;
+                    self.plain_run();
+                    out.push_str(self.text.get(run_start..self.pos)?);
+                }
+            }
+        }
+    }
+
+    /// The character of a `\u` escape (after the `u`), joining a surrogate pair; a lone
+    /// surrogate is left to serde.
+    fn unicode_escape(&mut self) -> Option<char> {
+        let first = self.hex4()?;
+        let code = match first {
+            0xD800..=0xDBFF => {
+                self.literal(b"\\u")?;
+                let second = self.hex4()?;
+                if !(0xDC00..=0xDFFF).contains(&second) {
+                    return None;
+                }
+                0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
+            }
+            0xDC00..=0xDFFF => return None,
+            _ => first,
+        };
+        char::from_u32(code)
+    }
+
+    /// Four hex digits.
+    fn hex4(&mut self) -> Option<u32> {
+        let end = self.pos.saturating_add(4);
+        let digits = self.bytes.get(self.pos..end)?;
+        let mut value = 0;
+        for &digit in digits {
+            value = value * 16 + char::from(digit).to_digit(16)?;
+        }
+        self.pos = end;
+        Some(value)
+    }
+
+    /// A non-negative integer that fits a `u64`, with no fraction or exponent; anything
+    /// else is left to serde's lenient number reading.
+    fn small_uint(&mut self) -> Option<u64> {
+        self.whitespace();
+        let start = self.pos;
+        let mut value: u64 = 0;
+        while let Some(digit @ b'0'..=b'9') = self.peek() {
+            value = value
+                .checked_mul(10)?
+                .checked_add(u64::from(digit - b'0'))?;
+            self.pos += 1;
+        }
+        let digits = self.pos - start;
+        let leading_zero = digits > 1 && self.bytes.get(start) == Some(&b'0');
+        let fraction = matches!(self.peek(), Some(b'.' | b'e' | b'E'));
+        (digits > 0 && !leading_zero && !fraction).then_some(value)
+    }
+
+    /// `null` (-> `None`) or a [`small_uint`](Self::small_uint).
+    fn opt_uint(&mut self) -> Option<Option<u64>> {
+        if self.null() {
+            return Some(None);
+        }
+        self.small_uint().map(Some)
+    }
+
+    /// A count as `de::u32_or_zero` reads it: `null` and values past `u32` are 0.
+    fn u32_or_zero(&mut self) -> Option<u32> {
+        Some(
+            self.opt_uint()?
+                .and_then(|n| u32::try_from(n).ok())
+                .unwrap_or(0),
+        )
+    }
+
+    /// `null` (-> `None`) or a string.
+    fn opt_string(&mut self) -> Option<Option<Cow<'a, str>>> {
+        if self.null() {
+            return Some(None);
+        }
+        self.string().map(Some)
+    }
+
+    /// Skips one value, checking that it is valid JSON.
+    fn skip(&mut self, depth: u32) -> Option<()> {
+        self.whitespace();
+        match self.peek()? {
+            b'"' => self.string().map(drop),
+            b'{' if depth < MAX_DEPTH => self.walk_object(true, |reader, _| reader.skip(depth + 1)),
+            b'[' if depth < MAX_DEPTH => self.array(|reader| reader.skip(depth + 1).map(drop)),
+            b'n' => self.literal(b"null"),
+            b't' => self.literal(b"true"),
+            b'f' => self.literal(b"false"),
+            b'-' | b'0'..=b'9' => self.skip_number(),
+            _ => None,
+        }
+    }
+
+    /// Walks an array, calling `element` with the reader placed on each element.
+    fn array(&mut self, mut element: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+        self.expect(b'[')?;
+        if self.accept(b']') {
+            return Some(());
+        }
+        loop {
+            element(self)?;
+            if !self.accept(b',') {
+                return self.expect(b']');
+            }
+        }
+    }
+
+    /// Skips a number: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
+    fn skip_number(&mut self) -> Option<()> {
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.peek()? {
+            b'0' => self.pos += 1,
+            b'1'..=b'9' => self.digits(),
+            _ => return None,
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            self.some_digits()?;
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos += 1;
+            }
+            self.some_digits()?;
+        }
+        Some(())
+    }
+
+    fn digits(&mut self) {
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    /// At least one digit.
+    fn some_digits(&mut self) -> Option<()> {
+        let start = self.pos;
+        self.digits();
+        (self.pos > start).then_some(())
+    }
+
+    /// The chunk object.
+    fn chunk(&mut self) -> Option<ChatCompletionChunk> {
+        let mut chunk = ChatCompletionChunk::default();
+        let mut seen = 0;
+        self.object(|reader, key| {
+            match key {
+                "id" => {
+                    first_time(&mut seen, 1)?;
+                    chunk.id = reader
+                        .opt_string()?
+                        .map(Cow::into_owned)
+                        .unwrap_or_default();
+                }
+                "object" => {
+                    first_time(&mut seen, 2)?;
+                    chunk.object = reader
+                        .opt_string()?
+                        .map(Cow::into_owned)
+                        .unwrap_or_default();
+                }
+                "created" => {
+                    first_time(&mut seen, 4)?;
+                    chunk.created = reader.opt_uint()?;
+                }
+                "model" => {
+                    first_time(&mut seen, 8)?;
+                    chunk.model = reader
+                        .opt_string()?
+                        .map(Cow::into_owned)
+                        .unwrap_or_default();
+                }
+                "choices" => {
+                    first_time(&mut seen, 16)?;
+                    chunk.choices = reader.choices()?;
+                }
+                "usage" => {
+                    first_time(&mut seen, 32)?;
+                    chunk.usage = reader.usage()?;
+                }
+                _ => reader.skip(1)?,
+            }
+            Some(())
+        })?;
+        Some(chunk)
+    }
+
+    fn choices(&mut self) -> Option<Vec<ChunkChoice>> {
+        let mut choices = Vec::new();
+        self.array(|reader| {
+            choices.push(reader.choice()?);
+            Some(())
+        })?;
+        Some(choices)
+    }
+
+    /// One choice, with the rules of `chunk::ChoiceVisitor`: a `message` after a complete
+    /// `delta` is skipped, `delta` wins over `message`.
+    fn choice(&mut self) -> Option<ChunkChoice> {
+        let mut wire = WireChunkChoice::default();
+        let mut seen = 0;
+        self.object(|reader, key| {
+            match key {
+                "index" => {
+                    first_time(&mut seen, 1)?;
+                    wire.index = reader.u32_or_zero()?;
+                }
+                "delta" => {
+                    first_time(&mut seen, 2)?;
+                    wire.delta = reader.opt_delta()?;
+                }
+                "message" => {
+                    first_time(&mut seen, 4)?;
+                    if wire.delta.as_ref().is_some_and(Delta::is_complete) {
+                        reader.skip(1)?;
+                    } else {
+                        wire.message = reader.opt_delta()?;
+                    }
+                }
+                "finish_reason" => {
+                    first_time(&mut seen, 8)?;
+                    wire.finish_reason = reader.opt_string()?.map(|s| FinishReason::from(&*s));
+                }
+                "text" => return None, // completion-style, rare: serde reads it leniently
+                _ => reader.skip(2)?,
+            }
+            Some(())
+        })?;
+        Some(ChunkChoice::from(wire))
+    }
+
+    /// `null` or a `delta`/`message` object.
+    fn opt_delta(&mut self) -> Option<Option<Delta>> {
+        if self.null() {
+            return Some(None);
+        }
+        let mut delta = Delta::default();
+        let mut seen = 0;
+        self.object(|reader, key| {
+            match key {
+                "role" => {
+                    first_time(&mut seen, 1)?;
+                    delta.role = reader.opt_string()?.map(|s| Role::from(&*s));
+                }
+                "content" => {
+                    first_time(&mut seen, 2)?;
+                    delta.content = reader.opt_string()?.map(Cow::into_owned);
+                }
+                _ => reader.skip(3)?,
+            }
+            Some(())
+        })?;
+        Some(Some(delta))
+    }
+
+    /// `null` or a `usage` object of plain counts.
+    fn usage(&mut self) -> Option<Option<Usage>> {
+        if self.null() {
+            return Some(None);
+        }
+        let mut usage = Usage::default();
+        let mut seen = 0;
+        self.object(|reader, key| {
+            match key {
+                "prompt_tokens" => {
+                    first_time(&mut seen, 1)?;
+                    usage.prompt_tokens = reader.u32_or_zero()?;
+                }
+                "completion_tokens" => {
+                    first_time(&mut seen, 2)?;
+                    usage.completion_tokens = reader.u32_or_zero()?;
+                }
+                "total_tokens" => {
+                    first_time(&mut seen, 4)?;
+                    usage.total_tokens = reader.u32_or_zero()?;
+                }
+                _ => reader.skip(2)?,
+            }
+            Some(())
+        })?;
+        Some(Some(usage))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn serde(text: &str) -> Option<ChatCompletionChunk> {
+        serde_json::from_str(text).ok()
+    }
+
+    /// Whatever the reader accepts, serde_json accepts with the same value.
+    fn agrees(text: &str) -> Result<(), TestCaseError> {
+        if let Some(fast) = read_chunk(text) {
+            prop_assert_eq!(Some(fast), serde(text), "input: {}", text);
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn usual_chunks_are_read_and_equal_serde() {
+        let usual = [
+            // OpenAI style, role first, then content, then the finish.
+            r#"{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1732252800,"model":"gpt","system_fingerprint":"fp_1","choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]}"#,
+            r#"{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"gpt","choices":[{"index":0,"delta":{"content":"Hel\"lo\\n \u00e9\ud83d\ude00 \/"},"finish_reason":null}],"usage":null}"#,
+            r#"{"id":"c","choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":7,"total_tokens":12,"prompt_tokens_details":{"cached_tokens":0}}}"#,
+            // PeakPrivacy style: `message` only, or both (the bench's chunk).
+            r#"{"id":"x","object":"chat.completion","created":1,"model":"mistral-swiss","choices":[{"index":0,"finish_reason":null,"message":{"role":"assistant","content":"Hel"}}]}"#,
+            r#"{"id":"x","choices":[{"index":0,"delta":{"role":"assistant","content":" a"},"message":{"role":"assistant","content":" a"},"finish_reason":null}]}"#,
+            // A message that supplies the role a delta lacks; nulls everywhere; whitespace.
+            " { \"id\" : null , \"object\":null,\"created\":null,\"model\":null,\"choices\":[ {\"index\":null,\"delta\":{\"content\":\"x\"},\"message\":{\"role\":\"tool\",\"content\":null}} , {\"index\":1,\"delta\":null} ] }\r\n",
+            r#"{"choices":[{"delta":{"role":null,"content":null,"tool_calls":[{"id":"t","function":{"arguments":"{\"a\":[1,2.5e-3,true,false,null]}"}}]},"finish_reason":"tool_calls"}]}"#,
+            r#"{"choices":[],"extra":{"deep":[[[{}]]]}}"#,
+        ];
+        for text in usual {
+            let fast = read_chunk(text);
+            assert!(fast.is_some(), "declined a usual chunk: {text}");
+            assert_eq!(fast, serde(text), "{text}");
+        }
+        let first = read_chunk(usual[1]).unwrap();
+        assert_eq!(first.content(), "Hel\"lo\\n \u{e9}\u{1F600} /");
+        let merged = read_chunk(usual[5]).unwrap();
+        assert_eq!(
+            merged.choices[0].delta.role,
+            Some(Role::Other("tool".into()))
+        );
+    }
+
+    #[test]
+    fn unusual_or_invalid_text_is_left_to_serde() {
+        let declined = [
+            // Lenient cases serde reads: numbers as strings and vice versa, text choices.
+            r#"{"id":42,"choices":[{"delta":{"content":"x"}}]}"#,
+            r#"{"created":"17","choices":[]}"#,
+            r#"{"created":1.5,"choices":[]}"#,
+            r#"{"choices":[{"index":"2","delta":{}}]}"#,
+            r#"{"choices":[{"text":"plain"}]}"#,
+            r#"{"choices":[{"delta":{"content":7}}]}"#,
+            // Repeated keys, escaped keys, lone surrogates.
+            r#"{"id":"a","id":"b","choices":[]}"#,
+            r#"{"i\u0064":"a","choices":[]}"#,
+            r#"{"choices":[{"delta":{"content":"\ud800"}}]}"#,
+            // Invalid JSON of every kind.
+            r#"{"choices":[{"delta":{"content":"x"}}]"#,
+            r#"{"choices":[{"delta":{"content":"x"}}]} x"#,
+            r#"{"choices":[],}"#,
+            r#"{"choices":[1,]}"#,
+            r#"{"a":01,"choices":[]}"#,
+            r#"{"a":1.,"choices":[]}"#,
+            r#"{"a":-,"choices":[]}"#,
+            r#"{"a":nul,"choices":[]}"#,
+            "{\"a\":\"raw \u{1} control\",\"choices\":[]}",
+            r#"{"a":"\x","choices":[]}"#,
+            r#"{"a":"\u12G4","choices":[]}"#,
+            r#"[{"choices":[]}]"#,
+            "",
+        ];
+        for text in declined {
+            assert_eq!(read_chunk(text), None, "{text}");
+        }
+        // Deep nesting is declined before the reader recurses far.
+        let deep = format!(
+            r#"{{"a":{}1{},"choices":[]}}"#,
+            "[".repeat(500),
+            "]".repeat(500)
+        );
+        assert_eq!(read_chunk(&deep), None);
+        // Counts past u32 read as 0, as `de::u32_or_zero` does; past u64 it declines.
+        let big = r#"{"choices":[{"index":4294967296,"delta":{}}]}"#;
+        assert_eq!(read_chunk(big).unwrap().choices[0].index, 0);
+        assert_eq!(read_chunk(big), serde(big));
+        assert_eq!(
+            read_chunk(r#"{"created":18446744073709551616,"choices":[]}"#),
+            None
+        );
+    }
+
+    // --- Generators for the differential properties ---
+
+    fn ws() -> impl Strategy<Value = String> {
+        prop_oneof![6 => Just(String::new()), 1 => "[ \t\r\n]{1,3}"]
+    }
+
+    /// A JSON string literal, mostly valid, sometimes with a bad escape or control byte.
+    fn string_literal(valid_only: bool) -> BoxedStrategy<String> {
+        let valid = prop_oneof![
+            8 => "[a-zA-Z0-9 ._:-]{0,12}",
+            1 => Just("\\n".to_owned()),
+            1 => Just("\\\"".to_owned()),
+            1 => Just("\\\\".to_owned()),
+            1 => Just("\\/\\b\\f\\r\\t".to_owned()),
+            1 => Just("\\u00e9\\u0000".to_owned()),
+            1 => Just("\\ud83d\\ude00".to_owned()),
+            1 => Just("é世🦀".to_owned()),
+        ];
+        let piece = if valid_only {
+            valid.boxed()
+        } else {
+            prop_oneof![
+                12 => valid,
+                1 => Just("\\ud83d".to_owned()),
+                1 => Just("\\udc00".to_owned()),
+                1 => Just("\u{1}".to_owned()),
+                1 => Just("\\x".to_owned()),
+                1 => Just("\\u12G4".to_owned()),
+                1 => Just("\\".to_owned()),
+            ]
+            .boxed()
+        };
+        prop::collection::vec(piece, 0..4)
+            .prop_map(|pieces| format!("\"{}\"", pieces.concat()))
+            .boxed()
+    }
+
+    /// A number literal; unless `valid_only`, sometimes not valid JSON.
+    fn number(valid_only: bool) -> impl Strategy<Value = String> {
+        let mut odd = vec![
+            "0",
+            "-0",
+            "1.5",
+            "2E-2",
+            "1e+3",
+            "18446744073709551616",
+            "4294967296",
+        ];
+        if !valid_only {
+            odd.extend(["01", "1.", "-", "1e", ".5"]);
+        }
+        prop_oneof![
+            4 => any::<u32>().prop_map(|n| n.to_string()),
+            2 => any::<u64>().prop_map(|n| n.to_string()),
+            1 => any::<i64>().prop_map(|n| n.to_string()),
+            1 => any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(|f| format!("{f:e}")),
+            1 => prop::sample::select(odd).prop_map(str::to_owned),
+        ]
+    }
+
+    fn scalar(valid_only: bool) -> BoxedStrategy<String> {
+        let literal = prop::sample::select(if valid_only {
+            vec!["null", "true", "false"]
+        } else {
+            vec!["null", "true", "false", "nul", "tru"]
+        })
+        .prop_map(str::to_owned);
+        prop_oneof![string_literal(valid_only), number(valid_only), literal].boxed()
+    }
+
+    /// Any JSON value (nested up to a few levels).
+    fn value(valid_only: bool) -> BoxedStrategy<String> {
+        scalar(valid_only)
+            .prop_recursive(4, 24, 4, move |inner| {
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 0..4)
+                        .prop_map(|items| format!("[{}]", items.join(","))),
+                    prop::collection::vec((string_literal(valid_only), inner), 0..4).prop_map(
+                        |members| {
+                            let members: Vec<String> = members
+                                .into_iter()
+                                .map(|(k, v)| format!("{k}:{v}"))
+                                .collect();
+                            format!("{{{}}}", members.join(","))
+                        }
+                    ),
+                ]
+            })
+            .boxed()
+    }
+
+    /// An object from optional members, shuffled, with whitespace around the tokens.
+    fn object(members: Vec<BoxedStrategy<Option<(String, String)>>>) -> BoxedStrategy<String> {
+        (members, prop::collection::vec((ws(), ws(), ws()), 8))
+            .prop_map(|(members, spaces)| {
+                members
+                    .into_iter()
+                    .flatten()
+                    .zip(spaces)
+                    .collect::<Vec<_>>()
+            })
+            .prop_shuffle()
+            .prop_map(|members| {
+                let members: Vec<String> = members
+                    .into_iter()
+                    .map(|((key, value), (a, b, c))| format!("{a}\"{key}\"{b}:{c}{value}"))
+                    .collect();
+                format!("{{{}}}", members.join(","))
+            })
+            .boxed()
+    }
+
+    fn member(
+        key: &'static str,
+        value: impl Strategy<Value = String> + 'static,
+    ) -> BoxedStrategy<Option<(String, String)>> {
+        prop::option::weighted(0.8, value.prop_map(move |v| (key.to_owned(), v))).boxed()
+    }
+
+    /// A chunk-shaped document; with `valid_only`, every value has its usual type.
+    fn chunk_text(valid_only: bool) -> BoxedStrategy<String> {
+        let text_or_null = move |weird: bool| -> BoxedStrategy<String> {
+            if weird {
+                prop_oneof![4 => string_literal(false), 1 => Just("null".to_owned()), 1 => scalar(false)].boxed()
+            } else {
+                prop_oneof![4 => string_literal(true), 1 => Just("null".to_owned())].boxed()
+            }
+        };
+        let uint_or_null = move |weird: bool| -> BoxedStrategy<String> {
+            if weird {
+                prop_oneof![4 => number(false), 1 => Just("null".to_owned()), 1 => scalar(false)]
+                    .boxed()
+            } else {
+                prop_oneof![4 => any::<u32>().prop_map(|n| n.to_string()), 1 => Just("null".to_owned())].boxed()
+            }
+        };
+        let weird = !valid_only;
+        let role = prop_oneof![
+            3 => prop::sample::select(vec!["\"assistant\"", "\"user\"", "\"system\""]).prop_map(str::to_owned),
+            1 => text_or_null(weird),
+        ];
+        let delta = object(vec![
+            member("role", role),
+            member("content", text_or_null(weird)),
+            member("tool_calls", value(valid_only)),
+        ]);
+        let delta_or_null = prop_oneof![5 => delta, 1 => Just("null".to_owned())];
+        let mut choice_members = vec![
+            member("index", uint_or_null(weird)),
+            member("delta", delta_or_null.clone()),
+            member("message", delta_or_null),
+            member("finish_reason", text_or_null(weird)),
+            member("logprobs", value(valid_only)),
+        ];
+        if weird {
+            choice_members.push(
+                prop::option::weighted(
+                    0.1,
+                    string_literal(false).prop_map(|v| ("text".to_owned(), v)),
+                )
+                .boxed(),
+            );
+            choice_members.push(
+                prop::option::weighted(0.1, Just(("index".to_owned(), "1".to_owned()))).boxed(),
+            );
+        }
+        let choice = object(choice_members);
+        let choices =
+            prop::collection::vec(choice, 0..3).prop_map(|c| format!("[{}]", c.join(",")));
+        let usage = prop_oneof![
+            1 => Just("null".to_owned()),
+            2 => object(vec![
+                member("prompt_tokens", uint_or_null(weird)),
+                member("completion_tokens", uint_or_null(weird)),
+                member("total_tokens", uint_or_null(weird)),
+            ]),
+        ];
+        let mut members = vec![
+            member("id", text_or_null(weird)),
+            member("object", text_or_null(weird)),
+            member("created", uint_or_null(weird)),
+            member("model", text_or_null(weird)),
+            member("choices", choices),
+            member("usage", usage),
+            member("system_fingerprint", value(valid_only)),
+        ];
+        if weird {
+            members.push(
+                prop::option::weighted(0.1, Just(("model".to_owned(), "\"again\"".to_owned())))
+                    .boxed(),
+            );
+        }
+        (object(members), ws())
+            .prop_map(|(text, tail)| format!("{text}{tail}"))
+            .boxed()
+    }
+
+    proptest! {
+        /// The word scan finds the same first special byte as a plain loop.
+        #[test]
+        fn word_scan_finds_the_first_special_byte(word in prop::array::uniform8(prop_oneof![
+            any::<u8>(),
+            prop::sample::select(vec![b'"', b'\\', 0x00, 0x1f, 0x20, 0x21, 0x5b, 0x5d, 0x7f, 0xa0]),
+        ])) {
+            let naive = word.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20);
+            let special = special_bytes(u64::from_le_bytes(word));
+            let found = (special != 0).then(|| (special.trailing_zeros() / 8) as usize);
+            prop_assert_eq!(found, naive);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        /// Chunks of the usual types are read by the reader, with serde's value.
+        #[test]
+        fn usual_shapes_are_read_as_serde_reads_them(text in chunk_text(true)) {
+            let fast = read_chunk(&text);
+            prop_assert!(fast.is_some(), "declined: {}", text);
+            prop_assert_eq!(fast, serde(&text), "input: {}", text);
+        }
+
+        /// Any chunk-shaped text, with odd types, bad escapes and repeated keys.
+        #[test]
+        fn accepted_text_always_equals_serde(text in chunk_text(false)) {
+            agrees(&text)?;
+        }
+
+        /// The same after one edit: a character removed, inserted or the text cut short.
+        #[test]
+        fn accepted_text_equals_serde_after_an_edit(
+            text in chunk_text(true),
+            at in any::<prop::sample::Index>(),
+            edit in 0..3u8,
+            byte in prop::sample::select(vec!['"', '{', '}', '[', ']', ',', ':', '\\', ' ', '0', 'a', 'n', '-', '.', 'e']),
+        ) {
+            let chars: Vec<char> = text.chars().collect();
+            let at = at.index(chars.len().max(1)).min(chars.len());
+            let mut edited: String = chars[..at].iter().collect();
+            match edit {
+                0 => edited.extend(chars.iter().skip(at + 1)),
+                1 => {
+                    edited.push(byte);
+                    edited.extend(&chars[at..]);
+                }
+                _ => {}
+            }
+            agrees(&edited)?;
+        }
+    }
+}
