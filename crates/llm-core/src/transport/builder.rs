@@ -327,9 +327,11 @@ impl TransportBuilder {
                     .connect_timeout(self.connect_timeout)
                     .redirect(crate::same_origin_redirects());
                 // Without a TLS feature the client speaks plain HTTP only: no certificates.
-                #[cfg(any(feature = "rustls", feature = "native-tls"))]
+                #[cfg(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls"))]
                 let builder =
                     builder.tls_danger_accept_invalid_certs(self.danger_accept_invalid_certs);
+                #[cfg(all(feature = "rustls-ring", not(feature = "rustls")))]
+                install_ring_provider();
                 builder.build().map_err(|e| {
                     Error::with_source(ErrorKind::Config, "the HTTP client could not be built", e)
                 })?
@@ -359,6 +361,16 @@ impl TransportBuilder {
                 middleware,
             }),
         })
+    }
+}
+
+/// With `rustls-ring` (and not `rustls`), reqwest's rustls has no crypto provider of its
+/// own: install `ring` as the process default unless the application installed one (then
+/// theirs is used). Losing the race to another thread installing one is as good.
+#[cfg(all(feature = "rustls-ring", not(feature = "rustls")))]
+fn install_ring_provider() {
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        let _ = rustls::crypto::ring::default_provider().install_default();
     }
 }
 
