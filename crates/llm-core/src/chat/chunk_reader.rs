@@ -117,10 +117,13 @@ impl<'a> Reader<'a> {
             return Some(());
         }
         loop {
-            let key = match self.string()? {
-                Cow::Borrowed(key) => key,
-                Cow::Owned(_) if any_key => "",
-                Cow::Owned(_) => return None,
+            let key = match self.raw_string()? {
+                Ok(key) => key,
+                Err(start) if any_key => {
+                    self.escaped(start)?;
+                    ""
+                }
+                Err(_) => return None,
             };
             self.expect(b':')?;
             member(self, key)?;
@@ -132,6 +135,16 @@ impl<'a> Reader<'a> {
 
     /// A string at the cursor: borrowed when it has no escapes.
     fn string(&mut self) -> Option<Cow<'a, str>> {
+        match self.raw_string()? {
+            Ok(text) => Some(Cow::Borrowed(text)),
+            Err(start) => self.escaped(start).map(Cow::Owned),
+        }
+    }
+
+    /// A string without escapes at the cursor, or `Err(start)` for one with escapes (the
+    /// cursor then on its first backslash); `None` for invalid JSON.
+    #[inline]
+    fn raw_string(&mut self) -> Option<Result<&'a str, usize>> {
         self.expect(b'"')?;
         let start = self.pos;
         self.plain_run();
@@ -139,36 +152,34 @@ impl<'a> Reader<'a> {
             b'"' => {
                 let text = self.text.get(start..self.pos)?;
                 self.pos += 1;
-                Some(Cow::Borrowed(text))
+                Some(Ok(text))
             }
-            b'\\' => self.escaped(start).map(Cow::Owned),
+            b'\\' => Some(Err(start)),
             _ => None, // a control character: invalid JSON
         }
     }
 
     /// Moves past bytes that need no attention inside a string: to the next quote,
     /// backslash or control character (or the end). Eight bytes per step.
+    #[inline]
     fn plain_run(&mut self) {
-        let rest = self.bytes.get(self.pos..).unwrap_or_default();
-        let mut words = rest.chunks_exact(8);
-        let mut run = 0;
-        for word in &mut words {
-            let Ok(word) = <[u8; 8]>::try_from(word) else {
-                break;
-            };
+        let word_at = |pos: usize| -> Option<[u8; 8]> {
+            self.bytes.get(pos..pos.checked_add(8)?)?.try_into().ok()
+        };
+        while let Some(word) = word_at(self.pos) {
             let special = special_bytes(u64::from_le_bytes(word));
             if special != 0 {
-                self.pos += run + (special.trailing_zeros() / 8) as usize;
+                self.pos += (special.trailing_zeros() / 8) as usize;
                 return;
             }
-            run += 8;
+            self.pos += 8;
         }
-        let tail = words.remainder();
-        let tail_run = tail
-            .iter()
-            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
-            .unwrap_or(tail.len());
-        self.pos += run + tail_run;
+        while let Some(&byte) = self.bytes.get(self.pos) {
+            if byte == b'"' || byte == b'\\' || byte < 0x20 {
+                return;
+            }
+            self.pos += 1;
+        }
     }
 
     /// The rest of a string with escapes, from its start (the cursor is on a backslash).
