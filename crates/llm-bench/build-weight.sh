@@ -75,7 +75,7 @@ use genai::Client;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let client = Client::default();
+    let client = Client::new()?;
     let request = ChatRequest::new(vec![ChatMessage::user("Say hello.")]);
     let answer = client.exec_chat("gpt-4o-mini", request, None).await?;
     if let Some(text) = answer.first_text() {

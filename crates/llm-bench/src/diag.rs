@@ -39,6 +39,11 @@ pub fn parse_costs(iters: usize) -> Vec<(String, f64)> {
             serde_json::from_str::<peakprivacy::ChatCompletionChunk>(j).is_ok()
         }),
         time(
+            "ChatCompletionChunk::from_json (ours, streams)",
+            iters,
+            || peakprivacy::ChatCompletionChunk::from_json(j).is_ok(),
+        ),
+        time(
             "Value then from_value::<ChatCompletionChunk>",
             iters,
             || {
