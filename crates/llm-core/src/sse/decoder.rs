@@ -549,7 +549,9 @@ impl EventState {
         let cut = incomplete_tail(bytes);
         push_in_pieces(&mut self.data, utf8(&bytes[..cut], "data")?);
         let tail = &bytes[cut..];
-        check_partial(tail)?;
+        if !tail.is_empty() {
+            check_partial(tail)?;
+        }
         self.carry[..tail.len()].copy_from_slice(tail);
         self.carry_len = tail.len();
         Ok(())
@@ -762,8 +764,17 @@ fn strip_space(value: &[u8]) -> &[u8] {
     }
 }
 
+/// `value` as text, or a [`ErrorKind::Decode`] error naming `field`.
+///
+/// Validated with `simdutf8` (1.7x `std::str::from_utf8` on ASCII here), which matters for
+/// long `data` lines copied piece by piece as chunks arrive (a 1 MiB line in 1460-byte
+/// reads decodes about 15% faster, see BENCHMARKS.md); its error carries no detail, so a
+/// failure is checked again by `std` for the error's source.
 fn utf8<'a>(value: &'a [u8], field: &str) -> Result<&'a str, Error> {
-    std::str::from_utf8(value).map_err(|err| utf8_error(field, err))
+    match simdutf8::basic::from_utf8(value) {
+        Ok(text) => Ok(text),
+        Err(_) => std::str::from_utf8(value).map_err(|err| utf8_error(field, err)),
+    }
 }
 
 fn utf8_error(field: &str, err: std::str::Utf8Error) -> Error {

@@ -24,6 +24,8 @@ mod stream;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod zero_copy_tests;
 
 pub use decoder::SseDecoder;
 pub use event::Event;
