@@ -6,6 +6,10 @@
 //!   and call [`finish`](SseDecoder::finish) at the end of the body.
 //! - [`EventStream`] wraps a body stream (e.g. `reqwest::Response::bytes_stream()`) and
 //!   yields `Result<Event, Error>`.
+//! - An [`Event`] whose one `data:` line lies inside one input chunk keeps its data as a
+//!   slice of that chunk's `Bytes` (validated as UTF-8 once, never copied); data of several
+//!   lines, or of a line that spans chunks, is copied together. See
+//!   [`Event::data_bytes`].
 //!
 //! ```
 //! use bytes::Bytes;
@@ -24,6 +28,8 @@ mod stream;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod zero_copy_tests;
 
 pub use decoder::SseDecoder;
 pub use event::Event;
