@@ -110,6 +110,7 @@ echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "| program | dependency | crates compiled | clean release build, s | stripped binary, MB |"
 echo "|---|---|---:|---:|---:|"
+declare -A secs bytes
 for contender in "${contenders[@]}"; do
   dir=$(setup "$contender")
   (cd "$dir" && cargo fetch -q)
@@ -124,6 +125,20 @@ for contender in "${contenders[@]}"; do
   dep=$(grep -m1 -E '^(peakprivacy|async-openai|genai) =' "$dir/Cargo.toml" | sed 's/path = "[^"]*"/path = …/')
   awk -v c="$contender" -v d="$dep" -v n="$crates" -v s="$start" -v e="$end" -v b="$size" \
     'BEGIN { printf "| %s | `%s` | %d | %.1f | %.2f |\n", c, d, n, e - s, b / 1e6 }'
+  secs[$contender]=$(awk -v s="$start" -v e="$end" 'BEGIN { print e - s }')
+  bytes[$contender]=$size
 done
+echo
+# Issue 16's target: build time <= 0.8x async-openai's and a binary no larger.
+if [ -n "${secs[async-openai]:-}" ]; then
+  for ours in ours ours-ring; do
+    [ -n "${secs[$ours]:-}" ] || continue
+    awk -v o="$ours" -v t="${secs[$ours]}" -v ta="${secs[async-openai]}" \
+      -v b="${bytes[$ours]}" -v ba="${bytes[async-openai]}" 'BEGIN {
+        ok = (t <= 0.8 * ta && b <= ba) ? "MET" : "MISSED"
+        printf "- Build weight, %s: build time <= 0.8x async-openai and binary no larger: **%s** (time %.2fx, binary %.2fx)\n", o, ok, t / ta, b / ba
+      }'
+  done
+fi
 echo
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
