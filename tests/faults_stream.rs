@@ -20,13 +20,17 @@ const BOUND: Duration = Duration::from_secs(10);
 const IDLE: Duration = Duration::from_millis(400);
 
 fn peak(server: &RawServer, sleep: &RecordingSleep) -> PeakPrivacy {
+    peak_with_idle(server, sleep, IDLE)
+}
+
+fn peak_with_idle(server: &RawServer, sleep: &RecordingSleep, idle: Duration) -> PeakPrivacy {
     PeakPrivacy::builder()
         .api_token(KEY)
         .base_url(format!("{}/v1", server.uri()))
         .sleep_impl(sleep.arc())
         .jitter(Arc::new(FixedJitter(0.0)))
         .timeout(Duration::from_secs(2))
-        .stream_idle_timeout(IDLE)
+        .stream_idle_timeout(idle)
         .build()
         .unwrap()
 }
@@ -106,9 +110,23 @@ async fn peak_stream(
     RecordingSleep,
     Duration,
 ) {
+    peak_stream_idle(scripts, IDLE).await
+}
+
+/// [`peak_stream`] with the client's stream idle timeout set to `idle`.
+async fn peak_stream_idle(
+    scripts: Vec<Vec<Step>>,
+    idle: Duration,
+) -> (
+    Vec<String>,
+    Option<Error>,
+    RawServer,
+    RecordingSleep,
+    Duration,
+) {
     let server = RawServer::start(scripts).await;
     let sleep = RecordingSleep::new();
-    let client = peak(&server, &sleep);
+    let client = peak_with_idle(&server, &sleep, idle);
     let ((texts, err), elapsed) = within(BOUND, async {
         match client.chat().completions().create_stream(request()).await {
             Ok(stream) => {
@@ -423,7 +441,9 @@ async fn oversized_event_is_refused_with_bounded_memory() {
     for _ in 0..96 {
         script.push(Step::Write(chunk(&filler)));
     }
-    let (texts, err, _, _, elapsed) = peak_stream(vec![script]).await;
+    // The idle timer counts delivered chunks only: reading 16 MiB in a debug build on a
+    // loaded machine can take longer than IDLE (seen at load 7), so this test waits longer.
+    let (texts, err, _, _, elapsed) = peak_stream_idle(vec![script], Duration::from_secs(5)).await;
     assert_eq!(texts, toks(1));
     let err = err.expect("an endless event must fail");
     assert_eq!(err.kind(), ErrorKind::ResponseTooLarge, "{err:?}");
