@@ -101,6 +101,29 @@ pub fn raw_base64_vector(text: &str) -> Result<Vec<f32>, BoxError> {
         .collect())
 }
 
+/// How raw users decode an embeddings body into vectors (kept out of line so a profiler
+/// shows its cost beside ours, `aligneai::embeddings::decode::decode`).
+///
+/// # Errors
+/// The body is not the expected JSON or holds bad base64.
+#[inline(never)]
+pub fn raw_decode(body: &[u8], encoding: VectorEncoding) -> Result<Vec<Vec<f32>>, BoxError> {
+    Ok(match encoding {
+        VectorEncoding::Float => {
+            let parsed: RawEmbeddings = serde_json::from_slice(body)?;
+            parsed.data.into_iter().map(|e| e.embedding).collect()
+        }
+        VectorEncoding::Base64 => {
+            let parsed: RawBase64Embeddings<'_> = serde_json::from_slice(body)?;
+            parsed
+                .data
+                .iter()
+                .map(|e| raw_base64_vector(&e.embedding))
+                .collect::<Result<_, _>>()?
+        }
+    })
+}
+
 /// Token counts.
 #[derive(Debug, Deserialize)]
 pub struct RawUsage {
@@ -162,6 +185,9 @@ pub struct Row {
     pub raw: Summary,
     /// Ours, CPU ns per request.
     pub ours: Summary,
+    /// Ours / raw as the median of per-block ratios, where the cells were measured in
+    /// alternating blocks (the embeddings row); `None`: the ratio of the medians.
+    pub paired_ratio: Option<f64>,
 }
 
 /// Who decodes an embeddings response.
@@ -185,24 +211,37 @@ impl EmbedClient {
 }
 
 /// One row of the float-vs-base64 table: one vector count, both encodings, both clients.
+///
+/// The four cells are measured in short blocks that take turns (raw float, ours float, raw
+/// base64, ours base64, then the reverse order), so neighbouring blocks run under the same
+/// load; the ratios are medians of the per-block ratios, which a load change between
+/// blocks barely moves.
 #[derive(Debug, Clone)]
 pub struct EmbedRow {
     /// Vectors per response (of [`DIMS`] values each).
     pub vectors: usize,
-    /// Requests per repetition.
+    /// Blocks per cell.
+    pub blocks: usize,
+    /// Requests per block.
     pub requests: usize,
     /// Response body bytes with JSON floats.
     pub float_bytes: usize,
     /// Response body bytes with base64 vectors.
     pub base64_bytes: usize,
-    /// Raw, floats: CPU ns per request.
+    /// Raw, floats: CPU ns per request (over blocks).
     pub raw_float: Summary,
-    /// Ours, floats: CPU ns per request.
+    /// Ours, floats: CPU ns per request (over blocks).
     pub ours_float: Summary,
-    /// Raw, base64: CPU ns per request.
+    /// Raw, base64: CPU ns per request (over blocks).
     pub raw_base64: Summary,
-    /// Ours, base64: CPU ns per request.
+    /// Ours, base64: CPU ns per request (over blocks).
     pub ours_base64: Summary,
+    /// Ours / raw with floats, per block.
+    pub ratio_float: Summary,
+    /// Ours / raw with base64, per block.
+    pub ratio_base64: Summary,
+    /// Ours base64 / ours floats, per block.
+    pub ratio_ours_base64_float: Summary,
 }
 
 impl EmbedRow {
@@ -354,20 +393,7 @@ async fn embed_once(
                 return Err(format!("HTTP {}", response.status()).into());
             }
             let bytes = response.bytes().await?;
-            let vectors: Vec<Vec<f32>> = match encoding {
-                VectorEncoding::Float => {
-                    let parsed: RawEmbeddings = serde_json::from_slice(&bytes)?;
-                    parsed.data.into_iter().map(|e| e.embedding).collect()
-                }
-                VectorEncoding::Base64 => {
-                    let parsed: RawBase64Embeddings<'_> = serde_json::from_slice(&bytes)?;
-                    parsed
-                        .data
-                        .iter()
-                        .map(|e| raw_base64_vector(&e.embedding))
-                        .collect::<Result<_, _>>()?
-                }
-            };
+            let vectors = raw_decode(&bytes, encoding)?;
             Ok(vectors.iter().map(Vec::len).sum())
         }
         EmbedClient::Ours => {
@@ -402,15 +428,20 @@ where
     Ok(sys::process_cpu().saturating_sub(cpu0).as_nanos() as f64 / n as f64)
 }
 
-/// Requests per repetition for `count` vectors when the 8-vector row makes `n_embed`.
+/// Blocks per repetition in the float-vs-base64 table.
+pub const BLOCKS_PER_REP: usize = 8;
+
+/// Requests per repetition for `count` vectors when the 8-vector row makes `n_embed`
+/// (split into [`BLOCKS_PER_REP`] blocks).
 pub fn embed_requests(n_embed: usize, count: usize) -> usize {
     (n_embed * 8 / count.max(1)).max(3)
 }
 
 /// Runs the section: the chat row (alternating raw and ours, `reps` repetitions of
 /// `n_chat` sequential requests after a warm-up), then per vector count of
-/// [`VECTOR_COUNTS`] the four embeddings cells in turn (`reps` repetitions of
-/// [`embed_requests`]`(n_embed, count)` requests each).
+/// [`VECTOR_COUNTS`] the four embeddings cells in turns of short blocks (`reps` x
+/// [`BLOCKS_PER_REP`] blocks of [`embed_requests`]`(n_embed, count) / BLOCKS_PER_REP`
+/// requests each, see [`EmbedRow`]).
 ///
 /// # Errors
 /// A failed request or a wrong answer.
@@ -442,6 +473,7 @@ pub async fn run(
         requests: n_chat,
         raw: Summary::of(&raw),
         ours: Summary::of(&ours),
+        paired_ratio: None,
     });
 
     const CELLS: [(EmbedClient, VectorEncoding); 4] = [
@@ -450,8 +482,10 @@ pub async fn run(
         (EmbedClient::Raw, VectorEncoding::Base64),
         (EmbedClient::Ours, VectorEncoding::Base64),
     ];
+    let blocks = reps * BLOCKS_PER_REP;
     for count in VECTOR_COUNTS {
         let n = embed_requests(n_embed, count);
+        let per_block = (n / BLOCKS_PER_REP).max(1);
         let expected = count * DIMS;
         for (client, encoding) in CELLS {
             for _ in 0..(n / 10).max(3) {
@@ -459,35 +493,49 @@ pub async fn run(
             }
         }
         let mut cells: [Vec<f64>; 4] = Default::default();
-        for _ in 0..reps {
-            for (cell, (client, encoding)) in cells.iter_mut().zip(CELLS) {
+        for block in 0..blocks {
+            // Every other block runs the cells in reverse order, so that no cell always
+            // follows the same neighbour (caches, allocator state, frequency).
+            let mut order: Vec<usize> = (0..CELLS.len()).collect();
+            if block % 2 == 1 {
+                order.reverse();
+            }
+            for i in order {
+                let (client, encoding) = CELLS[i];
                 let what = format!("{client:?} {} x {count}", encoding.name());
-                cell.push(
-                    measure(n, expected, &what, || {
-                        embed_once(&c, client, encoding, count)
-                    })
-                    .await?,
-                );
+                let ns = measure(per_block, expected, &what, || {
+                    embed_once(&c, client, encoding, count)
+                })
+                .await?;
+                cells[i].push(ns);
             }
         }
-        let [raw_float, ours_float, raw_base64, ours_base64] = cells.map(|v| Summary::of(&v));
+        let ratios = |a: usize, b: usize| {
+            let r: Vec<f64> = cells[a].iter().zip(&cells[b]).map(|(x, y)| x / y).collect();
+            Summary::of(&r)
+        };
         out.embeddings.push(EmbedRow {
             vectors: count,
-            requests: n,
+            blocks,
+            requests: per_block,
             float_bytes: payload::embeddings_body(count, DIMS, VectorEncoding::Float).len(),
             base64_bytes: payload::embeddings_body(count, DIMS, VectorEncoding::Base64).len(),
-            raw_float,
-            ours_float,
-            raw_base64,
-            ours_base64,
+            ratio_float: ratios(1, 0),
+            ratio_base64: ratios(3, 2),
+            ratio_ours_base64_float: ratios(3, 1),
+            raw_float: Summary::of(&cells[0]),
+            ours_float: Summary::of(&cells[1]),
+            raw_base64: Summary::of(&cells[2]),
+            ours_base64: Summary::of(&cells[3]),
         });
     }
     if let Some(row) = out.embeddings.iter().find(|r| r.vectors == 8) {
         out.rows.push(Row {
             kind: Kind::Embeddings,
-            requests: row.requests,
+            requests: row.requests * row.blocks,
             raw: row.raw_float,
             ours: row.ours_float,
+            paired_ratio: Some(row.ratio_float.median),
         });
     }
     Ok(out)

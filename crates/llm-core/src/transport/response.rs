@@ -37,7 +37,13 @@ pub(crate) async fn read_capped(response: &mut reqwest::Response, cap: usize) ->
     let Some(second) = response.chunk().await? else {
         return Ok(first);
     };
-    let mut buf = BytesMut::with_capacity(first.len() + second.len());
+    // The announced length (already checked against `cap`) when there is one, so the
+    // buffer is allocated once; it is only a reservation, the cap is checked as bytes come.
+    let announced = response
+        .content_length()
+        .and_then(|len| usize::try_from(len).ok());
+    let at_least = first.len().saturating_add(second.len());
+    let mut buf = BytesMut::with_capacity(announced.unwrap_or(0).max(at_least).min(cap));
     buf.extend_from_slice(&first);
     let mut next = Some(second);
     while let Some(chunk) = next {
