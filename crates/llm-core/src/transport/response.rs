@@ -22,10 +22,9 @@ pub type Events = IdleTimeout<EventStream<Replay>>;
 /// Reads the whole body, failing with [`ErrorKind::ResponseTooLarge`] past `cap` bytes
 /// (without reading further).
 pub(crate) async fn read_capped(response: &mut reqwest::Response, cap: usize) -> Result<Bytes> {
-    if response
-        .content_length()
-        .is_some_and(|len| len > cap as u64)
-    {
+    // Read before any chunk: once the body is being read, the hint is what remains.
+    let announced = response.content_length();
+    if announced.is_some_and(|len| len > cap as u64) {
         return Err(too_large(cap));
     }
     let Some(first) = response.chunk().await? else {
@@ -39,9 +38,7 @@ pub(crate) async fn read_capped(response: &mut reqwest::Response, cap: usize) ->
     };
     // The announced length (already checked against `cap`) when there is one, so the
     // buffer is allocated once; it is only a reservation, the cap is checked as bytes come.
-    let announced = response
-        .content_length()
-        .and_then(|len| usize::try_from(len).ok());
+    let announced = announced.and_then(|len| usize::try_from(len).ok());
     let at_least = first.len().saturating_add(second.len());
     let mut buf = BytesMut::with_capacity(announced.unwrap_or(0).max(at_least).min(cap));
     buf.extend_from_slice(&first);
