@@ -22,9 +22,10 @@ pub type Events = IdleTimeout<EventStream<Replay>>;
 /// Reads the whole body, failing with [`ErrorKind::ResponseTooLarge`] past `cap` bytes
 /// (without reading further).
 pub(crate) async fn read_capped(response: &mut reqwest::Response, cap: usize) -> Result<Bytes> {
-    // Read before any chunk: once the body is being read, the hint is what remains.
-    let announced = response.content_length();
-    if announced.is_some_and(|len| len > cap as u64) {
+    if response
+        .content_length()
+        .is_some_and(|len| len > cap as u64)
+    {
         return Err(too_large(cap));
     }
     let Some(first) = response.chunk().await? else {
@@ -36,19 +37,25 @@ pub(crate) async fn read_capped(response: &mut reqwest::Response, cap: usize) ->
     let Some(second) = response.chunk().await? else {
         return Ok(first);
     };
-    // The announced length (already checked against `cap`) when there is one, so the
-    // buffer is allocated once; it is only a reservation, the cap is checked as bytes come.
-    let announced = announced.and_then(|len| usize::try_from(len).ok());
-    let at_least = first.len().saturating_add(second.len());
-    let mut buf = BytesMut::with_capacity(announced.unwrap_or(0).max(at_least).min(cap));
-    buf.extend_from_slice(&first);
+    // The chunks are kept as they come (slices of the connection's read buffer) and joined
+    // once at the end into a buffer of the exact size, as reqwest's `Response::bytes`
+    // does. Copying each chunk into a growing buffer, or one sized by `Content-Length`,
+    // costs the same instructions but made the heap top shrink and grow again around
+    // each response (glibc trimming; `llm-bench` embeddings rows, 4-6 % more CPU).
+    let mut len = first.len();
+    let mut chunks = vec![first];
     let mut next = Some(second);
     while let Some(chunk) = next {
-        if buf.len() + chunk.len() > cap {
+        len = len.saturating_add(chunk.len());
+        if len > cap {
             return Err(too_large(cap));
         }
-        buf.extend_from_slice(&chunk);
+        chunks.push(chunk);
         next = response.chunk().await?;
+    }
+    let mut buf = BytesMut::with_capacity(len);
+    for chunk in &chunks {
+        buf.extend_from_slice(chunk);
     }
     Ok(buf.freeze())
 }
