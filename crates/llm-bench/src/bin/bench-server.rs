@@ -86,10 +86,13 @@ fn main() -> Res<()> {
 /// Dimensions of every vector the server sends.
 const EMBED_DIMS: usize = 1536;
 
+/// Embeddings bodies by vector count and encoding.
+type EmbeddingBodies = HashMap<(usize, VectorEncoding), Rc<Vec<u8>>>;
+
 /// Bodies computed once (embeddings: once per vector count and encoding).
 struct Bodies {
     completion: Vec<u8>,
-    embeddings: RefCell<HashMap<(usize, VectorEncoding), Rc<Vec<u8>>>>,
+    embeddings: RefCell<EmbeddingBodies>,
 }
 
 impl Bodies {
