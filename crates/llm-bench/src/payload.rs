@@ -113,33 +113,88 @@ pub fn completion_json() -> String {
     .to_owned()
 }
 
-/// An OpenAI-style embeddings response with `count` vectors of `dims` floats.
-pub fn embeddings_json(count: usize, dims: usize) -> String {
-    let mut out = String::with_capacity(count * dims * 12 + 256);
-    out.push_str(r#"{"object":"list","data":["#);
+/// The vectors of the embeddings responses: `count` vectors of `dims` deterministic
+/// values in (-1, 1) (xorshift), the same in the float and the base64 body.
+pub fn embedding_values(count: usize, dims: usize) -> Vec<Vec<f32>> {
     let mut state: u32 = 0x9E37_79B9;
-    for index in 0..count {
+    (0..count)
+        .map(|_| {
+            (0..dims)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 17;
+                    state ^= state << 5;
+                    ((f64::from(state) / f64::from(u32::MAX)) * 2.0 - 1.0) as f32
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// How the server encodes each vector of an embeddings response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum VectorEncoding {
+    /// A JSON array of numbers, each printed with 9 decimals (`{:.9}`), as the float
+    /// responses of this harness always were.
+    Float,
+    /// A base64 string (standard alphabet, padded) of the little-endian `f32` bytes.
+    Base64,
+}
+
+impl VectorEncoding {
+    /// The request's `encoding_format` value.
+    pub fn name(self) -> &'static str {
+        match self {
+            VectorEncoding::Float => "float",
+            VectorEncoding::Base64 => "base64",
+        }
+    }
+}
+
+/// An OpenAI-style embeddings response with `count` vectors of `dims` values
+/// ([`embedding_values`]), each vector encoded as `encoding` says.
+pub fn embeddings_body(count: usize, dims: usize, encoding: VectorEncoding) -> String {
+    use base64::Engine as _;
+    let per_value = match encoding {
+        VectorEncoding::Float => 13,
+        VectorEncoding::Base64 => 6,
+    };
+    let mut out = String::with_capacity(count * dims * per_value + 256);
+    out.push_str(r#"{"object":"list","data":["#);
+    for (index, vector) in embedding_values(count, dims).iter().enumerate() {
         if index > 0 {
             out.push(',');
         }
         out.push_str(r#"{"object":"embedding","index":"#);
         let _ = write!(out, "{index}");
-        out.push_str(r#","embedding":["#);
-        for d in 0..dims {
-            if d > 0 {
-                out.push(',');
+        out.push_str(r#","embedding":"#);
+        match encoding {
+            VectorEncoding::Float => {
+                out.push('[');
+                for (d, v) in vector.iter().enumerate() {
+                    if d > 0 {
+                        out.push(',');
+                    }
+                    let _ = write!(out, "{v:.9}");
+                }
+                out.push(']');
             }
-            // xorshift: deterministic values in (-1, 1) with realistic digit counts.
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
-            let v = (f64::from(state) / f64::from(u32::MAX)) * 2.0 - 1.0;
-            let _ = write!(out, "{:.9}", v as f32);
+            VectorEncoding::Base64 => {
+                let bytes: Vec<u8> = vector.iter().flat_map(|v| v.to_le_bytes()).collect();
+                out.push('"');
+                base64::engine::general_purpose::STANDARD.encode_string(bytes, &mut out);
+                out.push('"');
+            }
         }
-        out.push_str("]}");
+        out.push('}');
     }
     out.push_str(r#"],"model":"nomic-embed-v1.5","usage":{"prompt_tokens":64,"total_tokens":64}}"#);
     out
+}
+
+/// The float embeddings response: [`embeddings_body`] with [`VectorEncoding::Float`].
+pub fn embeddings_json(count: usize, dims: usize) -> String {
+    embeddings_body(count, dims, VectorEncoding::Float)
 }
 
 #[cfg(test)]
@@ -157,5 +212,10 @@ mod tests {
             v["data"][7]["embedding"].as_array().map(Vec::len),
             Some(1536)
         );
+        let v: serde_json::Value =
+            serde_json::from_str(&embeddings_body(2, 3, VectorEncoding::Base64))
+                .expect("valid json");
+        // 3 f32 = 12 bytes = 16 base64 characters, no padding needed.
+        assert_eq!(v["data"][1]["embedding"].as_str().map(str::len), Some(16));
     }
 }

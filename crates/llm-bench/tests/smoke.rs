@@ -72,7 +72,12 @@ fn every_contender_streams_from_the_server_process() {
             rows.len(),
             latency::ENDINGS.len() * latency::CONTENDERS.len()
         );
-        let rows = nonstream::run(&server.url(""), 3, 2, 1).await.unwrap();
-        assert_eq!(rows.len(), 2);
+        let measured = nonstream::run(&server.url(""), 3, 2, 1).await.unwrap();
+        assert_eq!(measured.rows.len(), 2);
+        assert_eq!(measured.embeddings.len(), nonstream::VECTOR_COUNTS.len());
+        // Base64 bodies are smaller than float bodies for every vector count.
+        for row in &measured.embeddings {
+            assert!(row.base64_bytes < row.float_bytes, "{row:?}");
+        }
     });
 }

@@ -451,6 +451,37 @@ async fn oversized_success_body_is_refused() {
     assert_eq!(err.kind(), ErrorKind::ResponseTooLarge);
 }
 
+/// A success body that arrives in many chunks without a `Content-Length` is joined byte for
+/// byte, and one that passes the cap part way through is refused.
+#[tokio::test]
+async fn chunked_success_bodies_are_joined_whole_and_capped() {
+    use llm_testkit::raw::{chunk, head, last_chunk, RawServer, Step};
+    let pieces: Vec<String> = (0..40)
+        .map(|i| format!("{{\"piece\":{i}}}\n").repeat(50))
+        .collect();
+    let mut script = vec![Step::Write(head(200, "application/json", None))];
+    for piece in &pieces {
+        script.push(Step::Write(chunk(piece.as_bytes())));
+        script.push(Step::Sleep(Duration::from_millis(1)));
+    }
+    script.push(Step::Write(last_chunk()));
+    let server = RawServer::start(vec![script]).await;
+    let whole = Transport::builder(format!("{}/", server.uri()))
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let raw = whole.send(ApiRequest::get("x")).await.unwrap();
+    assert_eq!(raw.body, pieces.concat().as_bytes());
+
+    let capped = Transport::builder(format!("{}/", server.uri()))
+        .max_retries(0)
+        .max_response_size(1000)
+        .build()
+        .unwrap();
+    let err = capped.send(ApiRequest::get("x")).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::ResponseTooLarge);
+}
+
 #[tokio::test]
 async fn bad_json_and_empty_bodies_are_decode_errors() {
     let server = MockServer::start().await;

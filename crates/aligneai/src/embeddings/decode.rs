@@ -4,7 +4,7 @@ use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use base64::Engine as _;
 
-use super::wire::{WireItem, WireObject, WireVector};
+use super::wire::{WireItem, WireItems, WireObject, WireVector};
 use crate::types::{Embedding, EmbeddingResponse, EmbeddingUsage};
 use crate::{Error, ErrorKind, Result};
 
@@ -57,7 +57,7 @@ pub(crate) fn decode(
     let is_array = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
     let (items, model, usage) = match (format, is_array) {
         (EmbeddingsResponseFormat::Auto | EmbeddingsResponseFormat::BareArray, true) => {
-            let items: Vec<WireItem> = llm_core::decode_json(body, status)?;
+            let WireItems(items) = llm_core::decode_json(body, status)?;
             (items, None, None)
         }
         (EmbeddingsResponseFormat::BareArray, false) => {
@@ -71,7 +71,7 @@ pub(crate) fn decode(
                 EmbeddingsResponseFormat::Embeddings => object.embeddings,
                 _ => object.data.or(object.embeddings),
             };
-            let items = items.ok_or_else(|| {
+            let items = items.map(|WireItems(items)| items).ok_or_else(|| {
                 let wanted = match format {
                     EmbeddingsResponseFormat::Data => "`data`",
                     EmbeddingsResponseFormat::Embeddings => "`embeddings`",
@@ -150,14 +150,12 @@ fn order(items: Vec<WireItem>, status: u16) -> Result<Vec<Embedding>> {
 fn vector(vector: WireVector, index: usize, status: u16) -> Result<Vec<f32>> {
     match vector {
         WireVector::Floats(values) => Ok(values),
-        WireVector::Base64(text) => decode_base64_f32(&text).map_err(|e| {
-            Error::with_source(
-                ErrorKind::Decode,
-                format!("vector {index} is not valid base64 of little-endian f32 values"),
-                e,
-            )
-            .with_status(status)
-        }),
+        WireVector::BadBase64(e) => Err(Error::with_source(
+            ErrorKind::Decode,
+            format!("vector {index} is not valid base64 of little-endian f32 values"),
+            e,
+        )
+        .with_status(status)),
     }
 }
 

@@ -106,9 +106,35 @@ impl<S: Into<String>> FromIterator<S> for EmbeddingInput {
 
 /// How the server should encode each vector. Either way, the SDK returns `Vec<f32>`.
 ///
+/// # Which to choose
+///
+/// **[`Base64`](Self::Base64) when your deployment supports it**: it is smaller, cheaper
+/// to decode and exact. Measured with 1536-dimension vectors (`llm-bench`, see
+/// `BENCHMARKS.md`, "Embeddings: JSON floats vs base64"):
+///
+/// - **bytes**: a base64 body is 0.43x a float body whose numbers have 9 decimals
+///   (about 12 characters a value), and about 0.26x one printed the way Python prints a
+///   float32 widened to a double (about 21 characters a value); base64 is 5.33 characters
+///   a value, whatever the values.
+/// - **client CPU**: decoding JSON numbers is most of a float response's cost; a base64
+///   response of 8 or 64 vectors costs this client about 0.2-0.35x the CPU of the same
+///   vectors as floats (1 vector: about 0.6-0.7x, the request's fixed cost weighs more).
+/// - **precision**: base64 carries each `f32` bit for bit. JSON floats come back exact only
+///   if the server prints enough digits (shortest round-trip or 9 significant digits);
+///   fixed decimals or fewer digits lose precision (9 decimals: 0.5 % of values differ, by
+///   up to 200 ulp for small values; 7 significant digits: most values differ).
+///
+/// **[`Float`](Self::Float)** when you do not know that the server accepts base64, or want
+/// bodies a person can read in logs and traces. It stays the default
+/// ([`DEFAULT_ENCODING_FORMAT`](crate::DEFAULT_ENCODING_FORMAT)): it is the sister SDK's
+/// default, and AligneAI does not document base64 support.
+///
 /// ```
-/// use aligneai::EncodingFormat;
+/// use aligneai::{EmbeddingRequest, EncodingFormat};
 /// assert_eq!(EncodingFormat::Base64.as_str(), "base64");
+/// // Ask for base64; the response still holds `Vec<f32>`.
+/// let request = EmbeddingRequest::new("text").encoding_format(EncodingFormat::Base64);
+/// assert_eq!(request.get_encoding_format(), Some(EncodingFormat::Base64));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -116,7 +142,7 @@ impl<S: Into<String>> FromIterator<S> for EmbeddingInput {
 pub enum EncodingFormat {
     /// JSON arrays of numbers.
     Float,
-    /// Base64 of the little-endian `f32` bytes (smaller responses).
+    /// Base64 of the little-endian `f32` bytes: smaller responses, cheaper to decode, exact.
     Base64,
 }
 

@@ -15,13 +15,18 @@
 //!   each, one every `interval_us` (from `start_ns`, a `CLOCK_MONOTONIC` time, when
 //!   given), each stamped (`created`) with its `CLOCK_MONOTONIC` send time in ns.
 //! - `/chat/...`: a small chat completion (`Content-Length`).
-//! - `/embed/...`: an 8 x 1536-float embeddings response (`Content-Length`).
+//! - `/embed/...`: an embeddings response (`Content-Length`) with one 1536-value vector per
+//!   string in the request's `inputs` (8 when there is no such array), as JSON numbers, or
+//!   as base64 of little-endian `f32`s when the request says `"encoding_format": "base64"`.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::error::Error;
 use std::io::{BufRead, Write};
+use std::rc::Rc;
 use std::time::Duration;
 
-use llm_bench::payload::{self, LineEnding};
+use llm_bench::payload::{self, LineEnding, VectorEncoding};
 use llm_bench::sys;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -60,7 +65,7 @@ fn main() -> Res<()> {
             writeln!(out, "PORT {port}")?;
             out.flush()?;
         }
-        let shared = std::rc::Rc::new(Bodies::new());
+        let shared = Rc::new(Bodies::new());
         let local = tokio::task::LocalSet::new();
         local
             .run_until(async move {
@@ -78,18 +83,43 @@ fn main() -> Res<()> {
     })
 }
 
-/// Bodies computed once.
+/// Dimensions of every vector the server sends.
+const EMBED_DIMS: usize = 1536;
+
+/// Embeddings bodies by vector count and encoding.
+type EmbeddingBodies = HashMap<(usize, VectorEncoding), Rc<Vec<u8>>>;
+
+/// Bodies computed once (embeddings: once per vector count and encoding).
 struct Bodies {
     completion: Vec<u8>,
-    embeddings: Vec<u8>,
+    embeddings: RefCell<EmbeddingBodies>,
 }
 
 impl Bodies {
     fn new() -> Self {
         Self {
             completion: payload::completion_json().into_bytes(),
-            embeddings: payload::embeddings_json(8, 1536).into_bytes(),
+            embeddings: RefCell::new(HashMap::new()),
         }
+    }
+
+    /// The embeddings answer to `request` (a JSON body with `inputs` and optionally
+    /// `encoding_format`).
+    fn embeddings(&self, request: &[u8]) -> Rc<Vec<u8>> {
+        let request: serde_json::Value = serde_json::from_slice(request).unwrap_or_default();
+        let count = request["inputs"].as_array().map_or(8, Vec::len);
+        let encoding = if request["encoding_format"] == "base64" {
+            VectorEncoding::Base64
+        } else {
+            VectorEncoding::Float
+        };
+        self.embeddings
+            .borrow_mut()
+            .entry((count, encoding))
+            .or_insert_with(|| {
+                Rc::new(payload::embeddings_body(count, EMBED_DIMS, encoding).into_bytes())
+            })
+            .clone()
     }
 }
 
@@ -141,7 +171,7 @@ async fn serve(mut socket: TcpStream, bodies: &Bodies) -> Res<()> {
             }
             buf.extend_from_slice(&chunk[..n]);
         }
-        buf.drain(..content_length);
+        let request_body: Vec<u8> = buf.drain(..content_length).collect();
 
         let segments: Vec<&str> = path
             .split('?')
@@ -166,7 +196,7 @@ async fn serve(mut socket: TcpStream, bodies: &Bodies) -> Res<()> {
                 send_paced(&mut socket, n, interval, ending, start_ns).await?;
             }
             ["chat", ..] => send_json(&mut socket, &bodies.completion).await?,
-            ["embed", ..] => send_json(&mut socket, &bodies.embeddings).await?,
+            ["embed", ..] => send_json(&mut socket, &bodies.embeddings(&request_body)).await?,
             _ => {
                 socket
                     .write_all(b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n")

@@ -2,7 +2,9 @@
 //!
 //! Options: `--quick` (fewer events and repetitions), `--sections a,b` (any of `decode`,
 //! `streaming`, `memory`, `nonstream`, `latency`; default all), `--parse` (JSON parse costs
-//! only). `--child ...` is internal (the memory section re-executes this binary).
+//! only), `--profile-embed raw|ours float|base64 COUNT N` (N embeddings requests of COUNT
+//! vectors, for callgrind). `--child ...` is internal (the memory section re-executes this
+//! binary).
 
 use std::error::Error;
 use std::time::Duration;
@@ -108,6 +110,34 @@ fn main() -> Res<()> {
         };
         let events = diag::profile_decode(num(1)?, num(2)?, num(3)?, num(4)?)?;
         println!("{events} events");
+        return Ok(());
+    }
+    if let Some(pos) = args.iter().position(|a| a == "--profile-embed") {
+        let arg = |i: usize| -> Res<&str> {
+            Ok(args
+                .get(pos + i)
+                .ok_or("--profile-embed raw|ours float|base64 COUNT N")?
+                .as_str())
+        };
+        let client = nonstream::EmbedClient::parse(arg(1)?).ok_or("raw or ours")?;
+        let encoding = match arg(2)? {
+            "float" => llm_bench::payload::VectorEncoding::Float,
+            "base64" => llm_bench::payload::VectorEncoding::Base64,
+            _ => return Err("float or base64".into()),
+        };
+        let (count, n) = (arg(3)?.parse()?, arg(4)?.parse()?);
+        let server = ServerProcess::start(0)?;
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let values = rt.block_on(nonstream::profile(
+            &server.url(""),
+            client,
+            encoding,
+            count,
+            n,
+        ))?;
+        println!("{values} values");
         return Ok(());
     }
     let plan = Plan::new(quick);
