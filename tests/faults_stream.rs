@@ -19,10 +19,6 @@ use support::{within, KEY};
 const BOUND: Duration = Duration::from_secs(10);
 const IDLE: Duration = Duration::from_millis(400);
 
-fn peak(server: &RawServer, sleep: &RecordingSleep) -> PeakPrivacy {
-    peak_with_idle(server, sleep, IDLE)
-}
-
 fn peak_with_idle(server: &RawServer, sleep: &RecordingSleep, idle: Duration) -> PeakPrivacy {
     PeakPrivacy::builder()
         .api_token(KEY)
