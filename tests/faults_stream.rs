@@ -97,29 +97,21 @@ where
 
 /// Runs a PeakPrivacy stream against `scripts` and returns the chunk texts, the ending
 /// error, the retries and the elapsed time.
-async fn peak_stream(
-    scripts: Vec<Vec<Step>>,
-) -> (
-    Vec<String>,
-    Option<Error>,
-    RawServer,
-    RecordingSleep,
-    Duration,
-) {
+async fn peak_stream(scripts: Vec<Vec<Step>>) -> PeakOutcome {
     peak_stream_idle(scripts, IDLE).await
 }
 
-/// [`peak_stream`] with the client's stream idle timeout set to `idle`.
-async fn peak_stream_idle(
-    scripts: Vec<Vec<Step>>,
-    idle: Duration,
-) -> (
+/// The texts read, the stream's error, the server, the sleeps and the time it took.
+type PeakOutcome = (
     Vec<String>,
     Option<Error>,
     RawServer,
     RecordingSleep,
     Duration,
-) {
+);
+
+/// [`peak_stream`] with the client's stream idle timeout set to `idle`.
+async fn peak_stream_idle(scripts: Vec<Vec<Step>>, idle: Duration) -> PeakOutcome {
     let server = RawServer::start(scripts).await;
     let sleep = RecordingSleep::new();
     let client = peak_with_idle(&server, &sleep, idle);
