@@ -293,6 +293,11 @@ impl<'a> Reader<'a> {
         self.string().map(Some)
     }
 
+    /// A string, or `null` read as empty (as `de::string_or_null` reads it).
+    fn string_or_null(&mut self) -> Option<String> {
+        Some(self.opt_string()?.map(Cow::into_owned).unwrap_or_default())
+    }
+
     /// Skips one value, checking that it is valid JSON.
     fn skip(&mut self, depth: u32) -> Option<()> {
         self.whitespace();
@@ -367,17 +372,11 @@ impl<'a> Reader<'a> {
             match key {
                 "id" => {
                     first_time(&mut seen, 1)?;
-                    chunk.id = reader
-                        .opt_string()?
-                        .map(Cow::into_owned)
-                        .unwrap_or_default();
+                    chunk.id = reader.string_or_null()?;
                 }
                 "object" => {
                     first_time(&mut seen, 2)?;
-                    chunk.object = reader
-                        .opt_string()?
-                        .map(Cow::into_owned)
-                        .unwrap_or_default();
+                    chunk.object = reader.string_or_null()?;
                 }
                 "created" => {
                     first_time(&mut seen, 4)?;
@@ -385,10 +384,7 @@ impl<'a> Reader<'a> {
                 }
                 "model" => {
                     first_time(&mut seen, 8)?;
-                    chunk.model = reader
-                        .opt_string()?
-                        .map(Cow::into_owned)
-                        .unwrap_or_default();
+                    chunk.model = reader.string_or_null()?;
                 }
                 "choices" => {
                     first_time(&mut seen, 16)?;

@@ -397,15 +397,14 @@ fn map_event(event: Event) -> Result<Mapped> {
 /// Parses one JSON chunk. `Ok(None)` is a JSON object without `choices` (nor `error`);
 /// an object with `error` and no `choices` is the server reporting an error mid-stream.
 fn parse_chunk(data: &str) -> Result<Option<ChatCompletionChunk>> {
-    // Fast path, one pass straight into the typed chunk: every event of a healthy stream.
-    // A chunk that parses with a non-empty `choices` did carry `choices`, so the general
-    // path below would return the same value (it costs a `Value` tree plus a second pass,
-    // about 2x the CPU of the whole event; see llm-bench). Anything else (no or empty
-    // `choices`, an `error` object, invalid JSON) takes the general path, which tells
-    // those cases apart.
-    // Only for objects: serde's derived struct decoding also accepts a JSON array
+    // Fast path, one pass straight into the typed chunk (`from_json`: the usual shape read
+    // by hand, anything else by serde): every event of a healthy stream. A chunk that
+    // parses with a non-empty `choices` did carry `choices`, so the general path below
+    // would return the same value (it costs a `Value` tree plus a second pass, about 2x
+    // the CPU of the whole event; see llm-bench). Anything else (no or empty `choices`,
+    // an `error` object, invalid JSON) takes the general path, which tells those cases
+    // apart. Only for objects: serde's derived struct decoding also accepts a JSON array
     // (fields by position), which the general path rejects.
-    // `from_json` reads the usual chunk shape by hand and anything else through serde.
     if data.starts_with('{') {
         if let Ok(chunk) = ChatCompletionChunk::from_json(data) {
             if !chunk.choices.is_empty() {
