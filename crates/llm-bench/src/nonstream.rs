@@ -339,9 +339,17 @@ async fn raw_chat(c: &Clients) -> Result<usize, BoxError> {
         anonymize: false,
         stream: false,
     })?;
+    let bytes = raw_post(c, "chat/ai/completions", body).await?;
+    let completion: peakprivacy::ChatCompletion = serde_json::from_slice(&bytes)?;
+    Ok(completion.content().len())
+}
+
+/// What a raw reqwest user does per request: POST the JSON `body` to `path` and read the
+/// whole 2xx body.
+async fn raw_post(c: &Clients, path: &str, body: Vec<u8>) -> Result<bytes::Bytes, BoxError> {
     let response = c
         .http
-        .post(format!("{}chat/ai/completions", c.root))
+        .post(format!("{}{path}", c.root))
         .header("content-type", "application/json")
         .header("accept", "application/json")
         .body(body)
@@ -350,9 +358,7 @@ async fn raw_chat(c: &Clients) -> Result<usize, BoxError> {
     if !response.status().is_success() {
         return Err(format!("HTTP {}", response.status()).into());
     }
-    let bytes = response.bytes().await?;
-    let completion: peakprivacy::ChatCompletion = serde_json::from_slice(&bytes)?;
-    Ok(completion.content().len())
+    Ok(response.bytes().await?)
 }
 
 async fn ours_chat(c: &Clients) -> Result<usize, BoxError> {
@@ -381,18 +387,7 @@ async fn embed_once(
                 dimensions: DIMS,
                 encoding_format: encoding.name(),
             })?;
-            let response = c
-                .http
-                .post(format!("{}embed/embeddings", c.root))
-                .header("content-type", "application/json")
-                .header("accept", "application/json")
-                .body(body)
-                .send()
-                .await?;
-            if !response.status().is_success() {
-                return Err(format!("HTTP {}", response.status()).into());
-            }
-            let bytes = response.bytes().await?;
+            let bytes = raw_post(c, "embed/embeddings", body).await?;
             let vectors = raw_decode(&bytes, encoding)?;
             Ok(vectors.iter().map(Vec::len).sum())
         }
