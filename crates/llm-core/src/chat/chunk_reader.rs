@@ -52,11 +52,61 @@ fn special_bytes(word: u64) -> u64 {
     (quote | backslash | control) & HIGH
 }
 
-/// Marks a known key as seen; a repeated key is not the usual shape (serde rejects some).
-fn first_time(seen: &mut u8, bit: u8) -> Option<()> {
+/// Marks known key number `key` (below 8) as seen; a repeated key is not the usual shape
+/// (serde rejects some).
+fn first_time(seen: &mut u8, key: u8) -> Option<()> {
+    let bit = 1 << key;
     let repeated = *seen & bit != 0;
     *seen |= bit;
     (!repeated).then_some(())
+}
+
+/// A known key: its text on the wire with the quotes, also as a little-endian word of up to
+/// 16 bytes, so that testing whether the input starts with it is a load and a compare.
+struct Key<K> {
+    quoted: &'static [u8],
+    word: u128,
+    mask: u128,
+    tag: K,
+}
+
+impl<K> Key<K> {
+    /// The key written `quoted` (with its quotes, no escapes), tagged `tag`.
+    const fn new(quoted: &'static [u8], tag: K) -> Self {
+        let mut word = 0;
+        let mut mask = 0;
+        let mut i = 0;
+        while i < quoted.len() && i < 16 {
+            word |= (quoted[i] as u128) << (8 * i);
+            mask |= 0xFF << (8 * i);
+            i += 1;
+        }
+        Self {
+            quoted,
+            word,
+            mask,
+            tag,
+        }
+    }
+
+    /// Whether `input` starts with this key, quotes included.
+    #[inline]
+    fn starts(&self, input: &[u8]) -> bool {
+        match input
+            .get(..16)
+            .and_then(|head| <[u8; 16]>::try_from(head).ok())
+        {
+            Some(head) if self.quoted.len() <= 16 => {
+                u128::from_le_bytes(head) & self.mask == self.word
+            }
+            _ => input.starts_with(self.quoted),
+        }
+    }
+
+    /// Whether `name` (a key read without its quotes) is this key.
+    fn is(&self, name: &[u8]) -> bool {
+        self.quoted.get(1..self.quoted.len().saturating_sub(1)) == Some(name)
+    }
 }
 
 impl<'a> Reader<'a> {
@@ -98,35 +148,59 @@ impl<'a> Reader<'a> {
         self.peek() == Some(b'n') && self.literal(b"null").is_some()
     }
 
-    /// Walks an object of known keys, calling `member` with the reader placed on each
-    /// member's value. A key written with escapes is left to serde (it may spell a known
-    /// key).
-    fn object(&mut self, member: impl FnMut(&mut Self, &'a str) -> Option<()>) -> Option<()> {
-        self.walk_object(false, member)
-    }
-
-    /// [`object`](Self::object); with `any_key`, keys with escapes are accepted too (and
-    /// passed as `""`), for objects that are skipped.
-    fn walk_object(
+    /// Walks an object whose known keys are `keys` (in their usual order on the wire),
+    /// calling `member` with the reader placed on each member's value and the key's tag, or
+    /// `None` for any other key. The key after the last one matched is tried first as a
+    /// literal, which spares scanning and matching it in the usual order; a key written
+    /// with escapes is left to serde.
+    fn known_object<K: Copy>(
         &mut self,
-        any_key: bool,
-        mut member: impl FnMut(&mut Self, &'a str) -> Option<()>,
+        keys: &[Key<K>],
+        mut member: impl FnMut(&mut Self, Option<K>) -> Option<()>,
     ) -> Option<()> {
         self.expect(b'{')?;
         if self.accept(b'}') {
             return Some(());
         }
+        let mut next = 0;
         loop {
-            let key = match self.raw_string()? {
-                Ok(key) => key,
-                Err(start) if any_key => {
-                    self.escaped(start)?;
-                    ""
+            self.whitespace();
+            let rest = self.bytes.get(self.pos..)?;
+            let tag = match keys.get(next) {
+                Some(key) if key.starts(rest) => {
+                    self.pos += key.quoted.len();
+                    next += 1;
+                    Some(key.tag)
                 }
-                Err(_) => return None,
+                _ => {
+                    let text = self.raw_string()?.ok()?.as_bytes();
+                    let found = keys.iter().position(|key| key.is(text));
+                    found.and_then(|index| {
+                        next = index + 1;
+                        keys.get(index).map(|key| key.tag)
+                    })
+                }
             };
             self.expect(b':')?;
-            member(self, key)?;
+            member(self, tag)?;
+            if !self.accept(b',') {
+                return self.expect(b'}');
+            }
+        }
+    }
+
+    /// Skips an object, checking that it is valid JSON (keys with escapes included).
+    fn skip_object(&mut self, depth: u32) -> Option<()> {
+        self.expect(b'{')?;
+        if self.accept(b'}') {
+            return Some(());
+        }
+        loop {
+            if let Err(start) = self.raw_string()? {
+                self.escaped(start)?;
+            }
+            self.expect(b':')?;
+            self.skip(depth + 1)?;
             if !self.accept(b',') {
                 return self.expect(b'}');
             }
@@ -303,7 +377,7 @@ impl<'a> Reader<'a> {
         self.whitespace();
         match self.peek()? {
             b'"' => self.string().map(drop),
-            b'{' if depth < MAX_DEPTH => self.walk_object(true, |reader, _| reader.skip(depth + 1)),
+            b'{' if depth < MAX_DEPTH => self.skip_object(depth),
             b'[' if depth < MAX_DEPTH => self.array(|reader| reader.skip(depth + 1).map(drop)),
             b'n' => self.literal(b"null"),
             b't' => self.literal(b"true"),
@@ -368,33 +442,33 @@ impl<'a> Reader<'a> {
     fn chunk(&mut self) -> Option<ChatCompletionChunk> {
         let mut chunk = ChatCompletionChunk::default();
         let mut seen = 0;
-        self.object(|reader, key| {
+        self.known_object(&CHUNK_KEYS, |reader, key| {
             match key {
-                "id" => {
-                    first_time(&mut seen, 1)?;
+                Some(ChunkKey::Id) => {
+                    first_time(&mut seen, ChunkKey::Id as u8)?;
                     chunk.id = reader.string_or_null()?;
                 }
-                "object" => {
-                    first_time(&mut seen, 2)?;
+                Some(ChunkKey::Object) => {
+                    first_time(&mut seen, ChunkKey::Object as u8)?;
                     chunk.object = reader.string_or_null()?;
                 }
-                "created" => {
-                    first_time(&mut seen, 4)?;
+                Some(ChunkKey::Created) => {
+                    first_time(&mut seen, ChunkKey::Created as u8)?;
                     chunk.created = reader.opt_uint()?;
                 }
-                "model" => {
-                    first_time(&mut seen, 8)?;
+                Some(ChunkKey::Model) => {
+                    first_time(&mut seen, ChunkKey::Model as u8)?;
                     chunk.model = reader.string_or_null()?;
                 }
-                "choices" => {
-                    first_time(&mut seen, 16)?;
+                Some(ChunkKey::Choices) => {
+                    first_time(&mut seen, ChunkKey::Choices as u8)?;
                     chunk.choices = reader.choices()?;
                 }
-                "usage" => {
-                    first_time(&mut seen, 32)?;
+                Some(ChunkKey::Usage) => {
+                    first_time(&mut seen, ChunkKey::Usage as u8)?;
                     chunk.usage = reader.usage()?;
                 }
-                _ => reader.skip(1)?,
+                None => reader.skip(1)?,
             }
             Some(())
         })?;
@@ -402,7 +476,8 @@ impl<'a> Reader<'a> {
     }
 
     fn choices(&mut self) -> Option<Vec<ChunkChoice>> {
-        let mut choices = Vec::new();
+        // Streams nearly always send one choice per chunk.
+        let mut choices = Vec::with_capacity(1);
         self.array(|reader| {
             choices.push(reader.choice()?);
             Some(())
@@ -411,34 +486,44 @@ impl<'a> Reader<'a> {
     }
 
     /// One choice, with the rules of `chunk::ChoiceVisitor`: a `message` after a complete
-    /// `delta` is skipped, `delta` wins over `message`.
+    /// `delta` is skipped, `delta` wins over `message`. A `message` whose text is the
+    /// `delta`'s, byte for byte, is skipped with one comparison: it would read as the same
+    /// value, so it is valid and can add nothing.
     fn choice(&mut self) -> Option<ChunkChoice> {
         let mut wire = WireChunkChoice::default();
         let mut seen = 0;
-        self.object(|reader, key| {
+        let mut delta_text: &[u8] = &[];
+        self.known_object(&CHOICE_KEYS, |reader, key| {
             match key {
-                "index" => {
-                    first_time(&mut seen, 1)?;
+                Some(ChoiceKey::Index) => {
+                    first_time(&mut seen, ChoiceKey::Index as u8)?;
                     wire.index = reader.u32_or_zero()?;
                 }
-                "delta" => {
-                    first_time(&mut seen, 2)?;
+                Some(ChoiceKey::Delta) => {
+                    first_time(&mut seen, ChoiceKey::Delta as u8)?;
+                    reader.whitespace();
+                    let start = reader.pos;
                     wire.delta = reader.opt_delta()?;
+                    delta_text = reader.bytes.get(start..reader.pos)?;
                 }
-                "message" => {
-                    first_time(&mut seen, 4)?;
-                    if wire.delta.as_ref().is_some_and(Delta::is_complete) {
+                Some(ChoiceKey::Message) => {
+                    first_time(&mut seen, ChoiceKey::Message as u8)?;
+                    reader.whitespace();
+                    let rest = reader.bytes.get(reader.pos..)?;
+                    if wire.delta.is_some() && rest.starts_with(delta_text) {
+                        reader.pos += delta_text.len();
+                    } else if wire.delta.as_ref().is_some_and(Delta::is_complete) {
                         reader.skip(1)?;
                     } else {
                         wire.message = reader.opt_delta()?;
                     }
                 }
-                "finish_reason" => {
-                    first_time(&mut seen, 8)?;
+                Some(ChoiceKey::FinishReason) => {
+                    first_time(&mut seen, ChoiceKey::FinishReason as u8)?;
                     wire.finish_reason = reader.opt_string()?.map(|s| FinishReason::from(&*s));
                 }
-                "text" => return None, // completion-style, rare: serde reads it leniently
-                _ => reader.skip(2)?,
+                Some(ChoiceKey::Text) => return None, // completion-style, rare: serde reads it
+                None => reader.skip(2)?,
             }
             Some(())
         })?;
@@ -452,17 +537,17 @@ impl<'a> Reader<'a> {
         }
         let mut delta = Delta::default();
         let mut seen = 0;
-        self.object(|reader, key| {
+        self.known_object(&DELTA_KEYS, |reader, key| {
             match key {
-                "role" => {
-                    first_time(&mut seen, 1)?;
+                Some(DeltaKey::Role) => {
+                    first_time(&mut seen, DeltaKey::Role as u8)?;
                     delta.role = reader.opt_string()?.map(|s| Role::from(&*s));
                 }
-                "content" => {
-                    first_time(&mut seen, 2)?;
+                Some(DeltaKey::Content) => {
+                    first_time(&mut seen, DeltaKey::Content as u8)?;
                     delta.content = reader.opt_string()?.map(Cow::into_owned);
                 }
-                _ => reader.skip(3)?,
+                None => reader.skip(3)?,
             }
             Some(())
         })?;
@@ -476,27 +561,91 @@ impl<'a> Reader<'a> {
         }
         let mut usage = Usage::default();
         let mut seen = 0;
-        self.object(|reader, key| {
+        self.known_object(&USAGE_KEYS, |reader, key| {
             match key {
-                "prompt_tokens" => {
-                    first_time(&mut seen, 1)?;
+                Some(UsageKey::Prompt) => {
+                    first_time(&mut seen, UsageKey::Prompt as u8)?;
                     usage.prompt_tokens = reader.u32_or_zero()?;
                 }
-                "completion_tokens" => {
-                    first_time(&mut seen, 2)?;
+                Some(UsageKey::Completion) => {
+                    first_time(&mut seen, UsageKey::Completion as u8)?;
                     usage.completion_tokens = reader.u32_or_zero()?;
                 }
-                "total_tokens" => {
-                    first_time(&mut seen, 4)?;
+                Some(UsageKey::Total) => {
+                    first_time(&mut seen, UsageKey::Total as u8)?;
                     usage.total_tokens = reader.u32_or_zero()?;
                 }
-                _ => reader.skip(2)?,
+                None => reader.skip(2)?,
             }
             Some(())
         })?;
         Some(Some(usage))
     }
 }
+
+/// The members of a chunk the reader keeps, and their keys in the usual order.
+#[derive(Clone, Copy)]
+enum ChunkKey {
+    Id,
+    Object,
+    Created,
+    Model,
+    Choices,
+    Usage,
+}
+
+const CHUNK_KEYS: [Key<ChunkKey>; 6] = [
+    Key::new(b"\"id\"", ChunkKey::Id),
+    Key::new(b"\"object\"", ChunkKey::Object),
+    Key::new(b"\"created\"", ChunkKey::Created),
+    Key::new(b"\"model\"", ChunkKey::Model),
+    Key::new(b"\"choices\"", ChunkKey::Choices),
+    Key::new(b"\"usage\"", ChunkKey::Usage),
+];
+
+/// The members of a choice the reader looks at (`text` only to decline it).
+#[derive(Clone, Copy)]
+enum ChoiceKey {
+    Index,
+    Delta,
+    Message,
+    FinishReason,
+    Text,
+}
+
+const CHOICE_KEYS: [Key<ChoiceKey>; 5] = [
+    Key::new(b"\"index\"", ChoiceKey::Index),
+    Key::new(b"\"delta\"", ChoiceKey::Delta),
+    Key::new(b"\"message\"", ChoiceKey::Message),
+    Key::new(b"\"finish_reason\"", ChoiceKey::FinishReason),
+    Key::new(b"\"text\"", ChoiceKey::Text),
+];
+
+/// The members of a `delta` or `message`.
+#[derive(Clone, Copy)]
+enum DeltaKey {
+    Role,
+    Content,
+}
+
+const DELTA_KEYS: [Key<DeltaKey>; 2] = [
+    Key::new(b"\"role\"", DeltaKey::Role),
+    Key::new(b"\"content\"", DeltaKey::Content),
+];
+
+/// The counts of a `usage`.
+#[derive(Clone, Copy)]
+enum UsageKey {
+    Prompt,
+    Completion,
+    Total,
+}
+
+const USAGE_KEYS: [Key<UsageKey>; 3] = [
+    Key::new(b"\"prompt_tokens\"", UsageKey::Prompt),
+    Key::new(b"\"completion_tokens\"", UsageKey::Completion),
+    Key::new(b"\"total_tokens\"", UsageKey::Total),
+];
 
 #[cfg(test)]
 #[path = "chunk_reader_tests.rs"]

@@ -31,6 +31,10 @@ fn usual_chunks_are_read_and_equal_serde() {
         " { \"id\" : null , \"object\":null,\"created\":null,\"model\":null,\"choices\":[ {\"index\":null,\"delta\":{\"content\":\"x\"},\"message\":{\"role\":\"tool\",\"content\":null}} , {\"index\":1,\"delta\":null} ] }\r\n",
         r#"{"choices":[{"delta":{"role":null,"content":null,"tool_calls":[{"id":"t","function":{"arguments":"{\"a\":[1,2.5e-3,true,false,null]}"}}]},"finish_reason":"tool_calls"}]}"#,
         r#"{"choices":[],"extra":{"deep":[[[{}]]]}}"#,
+        // A message repeating an incomplete delta; keys close to known ones; keys in
+        // another order than the usual.
+        r#"{"choices":[{"delta":{"content":"a"},"message":{"content":"a"}}]}"#,
+        r#"{"i":1,"ids":"x","choices":[{"deltas":{},"delta":{"contents":"no","content":"yes"}}],"id":"late"}"#,
     ];
     for text in usual {
         let fast = read_chunk(text);
@@ -74,6 +78,10 @@ fn unusual_or_invalid_text_is_left_to_serde() {
         r#"{"a":"\u12G4","choices":[]}"#,
         r#"[{"choices":[]}]"#,
         "",
+        // A message that starts as the delta's text, then is not valid JSON.
+        r#"{"choices":[{"delta":{"content":"a"},"message":{"content":"a"}x}]}"#,
+        r#"{"choices":[{"delta":{"content":"a"},"message":{"content":"a"},]}]}"#,
+        r#"{"choices":[{"delta":{"content":"a"},"message":{"content":"a","x":tru}}]}"#,
     ];
     for text in declined {
         assert_eq!(read_chunk(text), None, "{text}");
@@ -188,7 +196,7 @@ fn value(valid_only: bool) -> BoxedStrategy<String> {
 
 /// An object from optional members, shuffled, with whitespace around the tokens.
 fn object(members: Vec<BoxedStrategy<Option<(String, String)>>>) -> BoxedStrategy<String> {
-    (members, prop::collection::vec((ws(), ws(), ws()), 8))
+    (members, prop::collection::vec((ws(), ws(), ws()), 12))
         .prop_map(|(members, spaces)| {
             members
                 .into_iter()
@@ -212,6 +220,13 @@ fn member(
     value: impl Strategy<Value = String> + 'static,
 ) -> BoxedStrategy<Option<(String, String)>> {
     prop::option::weighted(0.8, value.prop_map(move |v| (key.to_owned(), v))).boxed()
+}
+
+/// Sometimes a member whose key is close to a known one (a prefix, an extension), which
+/// the reader must not take for it.
+fn near_miss(keys: &[&'static str]) -> BoxedStrategy<Option<(String, String)>> {
+    let key = prop::sample::select(keys.to_vec());
+    prop::option::weighted(0.3, (key, value(true)).prop_map(|(k, v)| (k.to_owned(), v))).boxed()
 }
 
 /// A chunk-shaped document; with `valid_only`, every value has its usual type.
@@ -241,14 +256,20 @@ fn chunk_text(valid_only: bool) -> BoxedStrategy<String> {
         member("role", role),
         member("content", text_or_null(weird)),
         member("tool_calls", value(valid_only)),
+        near_miss(&["rol", "roles", "contents", "conten", "Content"]),
     ]);
     let delta_or_null = prop_oneof![5 => delta, 1 => Just("null".to_owned())];
+    // Half the time `message` repeats `delta` byte for byte, as PeakPrivacy sends it.
+    let delta_and_message =
+        (delta_or_null.clone(), delta_or_null, any::<bool>()).prop_map(|(delta, other, twin)| {
+            let message = if twin { delta.clone() } else { other };
+            (delta, message)
+        });
     let mut choice_members = vec![
         member("index", uint_or_null(weird)),
-        member("delta", delta_or_null.clone()),
-        member("message", delta_or_null),
         member("finish_reason", text_or_null(weird)),
         member("logprobs", value(valid_only)),
+        near_miss(&["indexes", "delt", "messages", "finish", "finish_reason_"]),
     ];
     if weird {
         choice_members.push(
@@ -261,7 +282,18 @@ fn chunk_text(valid_only: bool) -> BoxedStrategy<String> {
         choice_members
             .push(prop::option::weighted(0.1, Just(("index".to_owned(), "1".to_owned()))).boxed());
     }
-    let choice = object(choice_members);
+    let choice = (delta_and_message, any::<(bool, bool)>()).prop_flat_map(
+        move |((delta, message), (has_delta, has_message))| {
+            let mut members = choice_members.clone();
+            if has_delta {
+                members.push(Just(Some(("delta".to_owned(), delta))).boxed());
+            }
+            if has_message {
+                members.push(Just(Some(("message".to_owned(), message))).boxed());
+            }
+            object(members)
+        },
+    );
     let choices = prop::collection::vec(choice, 0..3).prop_map(|c| format!("[{}]", c.join(",")));
     let usage = prop_oneof![
         1 => Just("null".to_owned()),
@@ -279,6 +311,9 @@ fn chunk_text(valid_only: bool) -> BoxedStrategy<String> {
         member("choices", choices),
         member("usage", usage),
         member("system_fingerprint", value(valid_only)),
+        near_miss(&[
+            "i", "ids", "objects", "create", "models", "choice", "choicesx", "usag",
+        ]),
     ];
     if weird {
         members.push(
