@@ -372,7 +372,7 @@ enum Mapped {
 /// Maps one SSE event: `message` events (and unknown types carrying chunk-shaped JSON) are
 /// chunks, `error` events are errors, anything else is skipped.
 fn map_event(event: Event) -> Result<Mapped> {
-    let data = event.data().trim();
+    let data = trim(event.data());
     if event.event() == "error" {
         return Err(stream_error(data));
     }
@@ -391,6 +391,20 @@ fn map_event(event: Event) -> Result<Mapped> {
         Err(_) if !known_type && !data.starts_with('{') => Ok(Mapped::Skip),
         Err(err) if data.contains('\n') => parse_lines(data).unwrap_or(Err(err)),
         Err(err) => Err(err),
+    }
+}
+
+/// `data` without leading and trailing whitespace, as [`str::trim`], with a quick answer for
+/// the usual data that starts and ends with printable ASCII: every whitespace character is
+/// either ASCII up to a space, or starts with a byte of 0xC2 or more and ends with one of
+/// 0x80 or more.
+fn trim(data: &str) -> &str {
+    let printable = |byte: Option<&u8>| byte.is_some_and(|&b| b > b' ' && b < 0x80);
+    let bytes = data.as_bytes();
+    if printable(bytes.first()) && printable(bytes.last()) {
+        data
+    } else {
+        data.trim()
     }
 }
 
@@ -618,6 +632,24 @@ mod tests {
 
     fn event(data: &str) -> Event {
         Event::new("message", data)
+    }
+
+    #[test]
+    fn trim_is_str_trim() {
+        let spaces = (0..=0x10FFFF)
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace());
+        for space in spaces.chain(['x', '{', '}', '\u{80}', '\u{e9}', '\u{FEFF}']) {
+            for text in [
+                format!("{space}{{}}"),
+                format!("{{}}{space}"),
+                format!("{space}"),
+                format!("a{space}b"),
+            ] {
+                assert_eq!(trim(&text), text.trim(), "{text:?}");
+            }
+        }
+        assert_eq!(trim(""), "");
     }
 
     #[test]
