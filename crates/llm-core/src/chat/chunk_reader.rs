@@ -3,7 +3,11 @@
 //! serde_json's typed parse of a 270-byte chunk was most of a streamed event's CPU (about
 //! 560 ns, `llm-bench --parse`): its generic visitors, key matching and string scanning.
 //! This reader walks the bytes once, matches only the keys a [`ChatCompletionChunk`] reads,
-//! borrows what it can and skips the rest after checking that it is valid JSON.
+//! borrows what it can and skips the rest after checking that it is valid JSON. Known keys
+//! are first tried as literals in their usual order (one 16-byte compare instead of a scan
+//! and a match), and a `message` that repeats the `delta` byte for byte is skipped with one
+//! comparison. Per parse of the bench's chunk, drop included: about 4,000 instructions,
+//! serde_json's typed parse about 6,800 (callgrind).
 //!
 //! It returns `None` ("not mine") for anything outside the usual shape (a number where a
 //! string is usual, a key written with escapes, a repeated key, a completion-style `text`,
