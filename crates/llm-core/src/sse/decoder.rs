@@ -594,14 +594,18 @@ impl EventState {
             self.carry_len = 0;
             bytes = &bytes[need..];
         }
-        let cut = incomplete_tail(bytes);
+        // (`carry_len` is 0 here.) A part ending in ASCII, the usual case, carries nothing.
+        let cut = match bytes.last() {
+            Some(&last) if last < 0x80 => bytes.len(),
+            _ => incomplete_tail(bytes),
+        };
         push_in_pieces(&mut self.data, utf8(&bytes[..cut], "data")?);
         let tail = &bytes[cut..];
         if !tail.is_empty() {
             check_partial(tail)?;
+            self.carry[..tail.len()].copy_from_slice(tail);
+            self.carry_len = tail.len();
         }
-        self.carry[..tail.len()].copy_from_slice(tail);
-        self.carry_len = tail.len();
         Ok(())
     }
 
@@ -759,8 +763,10 @@ fn incomplete_tail(bytes: &[u8]) -> usize {
 /// glibc's `memcpy` switches to `rep movsb` for copies of a few KiB and more; on some CPUs
 /// (AMD EPYC here) that ran at a sixth of the speed of its vector loop: 64 KiB events
 /// decoded at about 1 GB/s, and at 6 GB/s with the copies made in pieces (see
-/// BENCHMARKS.md). Pieces below the smallest threshold glibc uses (2 KiB) avoid it.
-const COPY_PIECE: usize = 1024;
+/// BENCHMARKS.md). glibc takes `rep movsb` only for copies above its threshold, which is
+/// at least 2 KiB (2048 with SSE2, 2112 on an Intel Xeon VM here, 4096 with AVX2), so
+/// pieces of 2 KiB avoid it; a 1460-byte read of a long line is then one copy.
+const COPY_PIECE: usize = 2048;
 
 /// `dst.push_str(text)`, copying in pieces of at most [`COPY_PIECE`] bytes.
 #[inline]
