@@ -508,8 +508,9 @@ fn consumed_to(rest: &[u8], end: usize, skip_lf: &mut bool) -> usize {
 
 /// A streamed `data` line is searched, validated and copied in blocks of this many bytes,
 /// so that the second and third pass read the block from L1 cache rather than a whole
-/// (up to 64 KiB) chunk from L2.
-pub(super) const STREAM_BLOCK: usize = 8 * 1024;
+/// (up to 64 KiB) chunk from L2. 4 KiB beat 2, 8 and 16 KiB on 16 and 64 KiB reads (see
+/// BENCHMARKS.md), for about 3 % more instructions than 8 KiB.
+pub(super) const STREAM_BLOCK: usize = 4 * 1024;
 
 impl EventState {
     /// Appends `rest`, the next bytes of a streamed `data` line, block by block up to its
