@@ -96,6 +96,15 @@ pub fn profile_decode(
 /// alike; returns per chunking its label and the throughput summary (bytes/s). The
 /// maximum (the run least disturbed) is the figure to compare on a shared machine.
 ///
+/// ```
+/// // 58-byte events through the memchr ceiling, one round.
+/// let rows = llm_bench::diag::time_decode(0, 3, 1).unwrap();
+/// let names: Vec<&str> = rows.iter().map(|(name, _)| name.as_str()).collect();
+/// assert_eq!(names, ["per event", "16 KiB reads", "64 KiB reads", "1460 B reads"]);
+/// assert!(rows.iter().all(|(_, bytes_per_s)| bytes_per_s.n == 1 && bytes_per_s.max > 0.0));
+/// assert!(llm_bench::diag::time_decode(9, 0, 1).is_err()); // no such input
+/// ```
+///
 /// # Errors
 /// Decode errors, or an unknown input or decoder number.
 pub fn time_decode(
