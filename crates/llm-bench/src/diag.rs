@@ -90,3 +90,58 @@ pub fn profile_decode(
     }
     Ok(events)
 }
+
+/// Times one input through `decoder` in every chunking of section 1 (same bodies), the
+/// chunkings taking turns for `reps` rounds so that load from other processes hits them
+/// alike; returns per chunking its label and the throughput summary (bytes/s). The
+/// maximum (the run least disturbed) is the figure to compare on a shared machine.
+///
+/// ```
+/// // 58-byte events through the memchr ceiling, one round.
+/// let rows = llm_bench::diag::time_decode(0, 3, 1).unwrap();
+/// let names: Vec<&str> = rows.iter().map(|(name, _)| name.as_str()).collect();
+/// assert_eq!(names, ["per event", "16 KiB reads", "64 KiB reads", "1460 B reads"]);
+/// assert!(rows.iter().all(|(_, bytes_per_s)| bytes_per_s.n == 1 && bytes_per_s.max > 0.0));
+/// assert!(llm_bench::diag::time_decode(9, 0, 1).is_err()); // no such input
+/// ```
+///
+/// # Errors
+/// Decode errors, or an unknown input or decoder number.
+pub fn time_decode(
+    input: usize,
+    decoder: usize,
+    reps: usize,
+) -> Result<Vec<(String, crate::stats::Summary)>, String> {
+    use crate::decode::{inputs, run_once, run_owned, Chunking, Decoder};
+    let input = inputs().into_iter().nth(input).ok_or("no such input")?;
+    let decoder = *Decoder::ALL.get(decoder).ok_or("no such decoder")?;
+    // The body size of section 1 (full run).
+    let target: usize = if input.event.len() > 64 * 1024 {
+        4 << 20
+    } else {
+        8 << 20
+    };
+    let count = target.div_ceil(input.event.len()).max(4);
+    let body = bytes::Bytes::from(input.event.repeat(count));
+    let chunkings: Vec<Vec<bytes::Bytes>> = Chunking::ALL
+        .iter()
+        .map(|c| c.split_for_profile(&body, input.event.len()))
+        .collect();
+    for chunks in &chunkings {
+        run_once(decoder, chunks)?;
+    }
+    let mut samples = vec![Vec::with_capacity(reps); chunkings.len()];
+    for _ in 0..reps {
+        for (chunks, samples) in chunkings.iter().zip(&mut samples) {
+            let owned = chunks.clone();
+            let start = Instant::now();
+            black_box(run_owned(decoder, owned)?);
+            samples.push(body.len() as f64 / start.elapsed().as_secs_f64());
+        }
+    }
+    Ok(Chunking::ALL
+        .iter()
+        .zip(samples)
+        .map(|(c, s)| (c.name(), crate::stats::Summary::of(&s)))
+        .collect())
+}

@@ -2,8 +2,9 @@
 //!
 //! Options: `--quick` (fewer events and repetitions), `--sections a,b` (any of `decode`,
 //! `streaming`, `memory`, `nonstream`, `latency`; default all), `--parse` (JSON parse costs
-//! only), `--profile-embed raw|ours float|base64 COUNT N` (N embeddings requests of COUNT
-//! vectors, for callgrind). `--child ...` is internal (the memory section re-executes this
+//! only), `--time-decode INPUT DECODER REPS` (one row of section 1 in all chunkings, taking
+//! turns; best and median; numbered as for `--profile-decode`), `--profile-embed
+//! raw|ours float|base64 COUNT N` (N embeddings requests of COUNT vectors, for callgrind). `--child ...` is internal (the memory section re-executes this
 //! binary).
 
 use std::error::Error;
@@ -110,6 +111,22 @@ fn main() -> Res<()> {
         };
         let events = diag::profile_decode(num(1)?, num(2)?, num(3)?, num(4)?)?;
         println!("{events} events");
+        return Ok(());
+    }
+    if let Some(pos) = args.iter().position(|a| a == "--time-decode") {
+        let num = |i: usize| -> Res<usize> {
+            Ok(args
+                .get(pos + i)
+                .ok_or("--time-decode INPUT DECODER REPS")?
+                .parse()?)
+        };
+        for (chunking, summary) in diag::time_decode(num(1)?, num(2)?, num(3)?)? {
+            println!(
+                "{chunking:14} best {:8.0} MB/s  median {:8.0} MB/s",
+                summary.max / 1e6,
+                summary.median / 1e6
+            );
+        }
         return Ok(());
     }
     if let Some(pos) = args.iter().position(|a| a == "--profile-embed") {

@@ -76,8 +76,38 @@ pub struct SseDecoder {
     bom_done: bool,
     /// While discarding an event after an error: the current line is not empty.
     discard_line: bool,
+    /// Finds line ends.
+    line_ends: LineEnds,
     /// The fields of the event being built.
     state: EventState,
+}
+
+/// Finds the first CR or LF: `memchr2`, with the AVX2 searcher built once instead of on
+/// every call (its set-up, about 35 instructions, is paid once per input chunk of a long
+/// `data` line).
+#[derive(Clone, Copy)]
+struct LineEnds {
+    #[cfg(target_arch = "x86_64")]
+    avx2: Option<memchr::arch::x86_64::avx2::memchr::Two>,
+}
+
+impl LineEnds {
+    fn new() -> Self {
+        Self {
+            #[cfg(target_arch = "x86_64")]
+            avx2: memchr::arch::x86_64::avx2::memchr::Two::new(b'\n', b'\r'),
+        }
+    }
+
+    /// The position of the first CR or LF in `haystack`.
+    #[inline]
+    fn find(&self, haystack: &[u8]) -> Option<usize> {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(avx2) = &self.avx2 {
+            return avx2.find(haystack);
+        }
+        memchr2(b'\n', b'\r', haystack)
+    }
 }
 
 /// The event being assembled, plus the state the spec keeps across events.
@@ -158,6 +188,7 @@ impl SseDecoder {
             bom_matched: 0,
             bom_done: false,
             discard_line: false,
+            line_ends: LineEnds::new(),
             state: EventState {
                 max_event_size: bytes,
                 shared: None,
@@ -253,6 +284,29 @@ impl SseDecoder {
                     }
                 }
             };
+            if self.state.streaming {
+                // The rest of a `data` line that began in an earlier chunk (nothing else can
+                // be pending then: no BOM, no CR, an empty line buffer).
+                match self.state.stream_data(rest, &self.line_ends) {
+                    Ok(None) => {
+                        self.pos = self.current.len();
+                        continue;
+                    }
+                    Ok(Some((appended, end))) => {
+                        self.pos += consumed_to(rest, end, &mut self.skip_lf);
+                        if self.state.pending_len() + (end - appended) > self.state.max_event_size {
+                            return Err(self.state.too_large());
+                        }
+                        self.state.end_data_line(&rest[appended..end])?;
+                        continue;
+                    }
+                    Err(err) => {
+                        // Nothing of this line is consumed: it is skipped up to its end.
+                        self.discard_line = true;
+                        return Err(err);
+                    }
+                }
+            }
             if self.skip_lf {
                 self.skip_lf = false;
                 if first == b'\n' {
@@ -278,7 +332,7 @@ impl SseDecoder {
             let found = if first == b'\n' || first == b'\r' {
                 Some(0)
             } else {
-                memchr2(b'\n', b'\r', rest)
+                self.line_ends.find(rest)
             };
             let Some(end) = found else {
                 // The line goes on in a later chunk. Its bytes are scanned only this once.
@@ -289,12 +343,6 @@ impl SseDecoder {
                 {
                     self.discard_line = true;
                     return Err(self.state.too_large());
-                } else if self.state.streaming {
-                    // The value of a long `data` line goes straight into the data buffer.
-                    if let Err(err) = self.state.push_text(rest) {
-                        self.discard_line = true;
-                        return Err(err);
-                    }
                 } else if self.line.is_empty() && rest.starts_with(b"data:") && rest.len() > 5 {
                     // A `data` line starting here: stream it without the line buffer.
                     if let Err(err) = self.state.start_data_line(rest) {
@@ -316,16 +364,7 @@ impl SseDecoder {
                 continue;
             };
 
-            // Consume the line and its terminator (a CRLF inside this chunk as a whole).
-            let mut consumed = end + 1;
-            if rest[end] == b'\r' {
-                match rest.get(end + 1) {
-                    Some(b'\n') => consumed += 1,
-                    Some(_) => {}
-                    None => self.skip_lf = true,
-                }
-            }
-            self.pos += consumed;
+            self.pos += consumed_to(rest, end, &mut self.skip_lf);
 
             if self.state.discarding {
                 let blank = end == 0 && self.line.is_empty() && !self.discard_line;
@@ -340,9 +379,7 @@ impl SseDecoder {
                 return Err(self.state.too_large());
             }
             let line = &rest[..end];
-            if self.state.streaming {
-                self.state.end_data_line(line)?;
-            } else if !self.line.is_empty() {
+            if !self.line.is_empty() {
                 extend_in_pieces(&mut self.line, line);
                 let result = self.state.process_line(&self.line, None);
                 self.line.clear();
@@ -455,7 +492,54 @@ impl SseDecoder {
     }
 }
 
+/// How many bytes of `rest` the line ending at `end` (a CR or LF) takes with its
+/// terminator: a CRLF inside this chunk as a whole; a CR ending the chunk sets `skip_lf`.
+fn consumed_to(rest: &[u8], end: usize, skip_lf: &mut bool) -> usize {
+    let mut consumed = end + 1;
+    if rest[end] == b'\r' {
+        match rest.get(end + 1) {
+            Some(b'\n') => consumed += 1,
+            Some(_) => {}
+            None => *skip_lf = true,
+        }
+    }
+    consumed
+}
+
+/// A streamed `data` line is searched, validated and copied in blocks of this many bytes,
+/// so that the second and third pass read the block from L1 cache rather than a whole
+/// (up to 64 KiB) chunk from L2. 4 KiB beat 2, 8 and 16 KiB on 16 and 64 KiB reads (see
+/// BENCHMARKS.md), for about 3 % more instructions than 8 KiB.
+pub(super) const STREAM_BLOCK: usize = 4 * 1024;
+
 impl EventState {
+    /// Appends `rest`, the next bytes of a streamed `data` line, block by block up to its
+    /// line end. `None`: all of `rest` was appended and the line goes on.
+    /// `Some((appended, end))`: the line ends at `rest[end]` and `rest[..appended]` was
+    /// appended (the caller checks the size cap on the rest and ends the line).
+    ///
+    /// On an error the line is not ended (the caller skips it).
+    fn stream_data(
+        &mut self,
+        rest: &[u8],
+        line_ends: &LineEnds,
+    ) -> Result<Option<(usize, usize)>, Error> {
+        let mut appended = 0;
+        for block in rest.chunks(STREAM_BLOCK) {
+            if let Some(end) = line_ends.find(block) {
+                return Ok(Some((appended, appended + end)));
+            }
+            // The same cap check as for a whole chunk: a block fits iff every byte
+            // before it and it fit.
+            if self.pending_len() + block.len() > self.max_event_size {
+                return Err(self.too_large());
+            }
+            self.push_text(block)?;
+            appended += block.len();
+        }
+        Ok(None)
+    }
+
     /// Interprets one complete, non-blank line (without its terminator); `chunk` is the
     /// input chunk that holds all of `line`, if one does (then its data may be shared).
     #[inline]
@@ -546,14 +630,18 @@ impl EventState {
             self.carry_len = 0;
             bytes = &bytes[need..];
         }
-        let cut = incomplete_tail(bytes);
+        // (`carry_len` is 0 here.) A part ending in ASCII, the usual case, carries nothing.
+        let cut = match bytes.last() {
+            Some(&last) if last < 0x80 => bytes.len(),
+            _ => incomplete_tail(bytes),
+        };
         push_in_pieces(&mut self.data, utf8(&bytes[..cut], "data")?);
         let tail = &bytes[cut..];
         if !tail.is_empty() {
             check_partial(tail)?;
+            self.carry[..tail.len()].copy_from_slice(tail);
+            self.carry_len = tail.len();
         }
-        self.carry[..tail.len()].copy_from_slice(tail);
-        self.carry_len = tail.len();
         Ok(())
     }
 
@@ -711,8 +799,10 @@ fn incomplete_tail(bytes: &[u8]) -> usize {
 /// glibc's `memcpy` switches to `rep movsb` for copies of a few KiB and more; on some CPUs
 /// (AMD EPYC here) that ran at a sixth of the speed of its vector loop: 64 KiB events
 /// decoded at about 1 GB/s, and at 6 GB/s with the copies made in pieces (see
-/// BENCHMARKS.md). Pieces below the smallest threshold glibc uses (2 KiB) avoid it.
-const COPY_PIECE: usize = 1024;
+/// BENCHMARKS.md). glibc takes `rep movsb` only for copies above its threshold, which is
+/// at least 2 KiB (2048 with SSE2, 2112 on an Intel Xeon VM here, 4096 with AVX2), so
+/// pieces of 2 KiB avoid it; a 1460-byte read of a long line is then one copy.
+const COPY_PIECE: usize = 2048;
 
 /// `dst.push_str(text)`, copying in pieces of at most [`COPY_PIECE`] bytes.
 #[inline]

@@ -27,6 +27,8 @@ mod event;
 mod stream;
 
 #[cfg(test)]
+mod block_tests;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod zero_copy_tests;
