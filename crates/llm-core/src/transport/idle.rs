@@ -12,8 +12,12 @@ use crate::{Error, Result};
 
 pin_project_lite::pin_project! {
     /// Yields the items of `S`; when `S` delivers nothing for `timeout`, yields a
-    /// [`Timeout`](crate::ErrorKind::Timeout) error and ends. The clock restarts at each
-    /// delivered item only (keep-alive comments inside an SSE body are not items).
+    /// [`Timeout`](crate::ErrorKind::Timeout) error and ends. The clock runs while the
+    /// caller waits for the next item: it restarts when, after an item was delivered, `S`
+    /// is first found with nothing ready. So only waiting counts, not the caller's own time
+    /// between polls, nor input that yields no item (keep-alive comments inside an SSE
+    /// body), and the clock is read once per wait rather than once per item (items that
+    /// arrive together cost no clock read).
     ///
     /// ```
     /// use futures_util::StreamExt;
@@ -33,7 +37,10 @@ pin_project_lite::pin_project! {
         #[pin]
         sleep: Sleep,
         timeout: Duration,
-        last_item: Instant,
+        // When the current wait for an item began.
+        waiting_since: Instant,
+        // An item was delivered since `waiting_since`: the next wait starts the clock anew.
+        delivered: bool,
         done: bool,
     }
 }
@@ -47,7 +54,8 @@ impl<S> IdleTimeout<S> {
             inner,
             sleep: tokio::time::sleep_until(far(now, timeout)),
             timeout,
-            last_item: now,
+            waiting_since: now,
+            delivered: false,
             done: false,
         }
     }
@@ -75,7 +83,7 @@ where
         }
         match this.inner.poll_next(cx) {
             Poll::Ready(Some(item)) => {
-                *this.last_item = Instant::now();
+                *this.delivered = true;
                 if item.is_err() {
                     *this.done = true;
                 }
@@ -87,13 +95,17 @@ where
             }
             Poll::Pending => {}
         }
-        // The timer is re-armed only when it fires early (items arrived meanwhile), not
-        // on every item: resetting a tokio timer per event costs more than the check.
+        if *this.delivered {
+            *this.delivered = false;
+            *this.waiting_since = Instant::now();
+        }
+        // The timer is re-armed only when it fires early (a new wait began meanwhile), not
+        // on every wait: resetting a tokio timer costs more than the check.
         loop {
             match this.sleep.as_mut().poll(cx) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(()) => {
-                    let deadline = far(*this.last_item, *this.timeout);
+                    let deadline = far(*this.waiting_since, *this.timeout);
                     if Instant::now() >= deadline {
                         *this.done = true;
                         return Poll::Ready(Some(Err(Error::timeout(format!(
@@ -136,6 +148,34 @@ mod tests {
         assert!(err.is_timeout());
         assert_eq!(start.elapsed(), Duration::from_secs(34));
         assert!(s.next().await.is_none());
+        producer.abort();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn only_waiting_counts_not_the_callers_time_between_polls() {
+        let (tx, rx) = tokio::sync::mpsc::channel::<Result<u32>>(4);
+        let inner = futures_util::stream::unfold(rx, |mut rx| async move {
+            rx.recv().await.map(|item| (item, rx))
+        });
+        let mut s = Box::pin(IdleTimeout::new(inner, Duration::from_secs(10)));
+        let start = Instant::now();
+        tx.send(Ok(0)).await.unwrap();
+        assert_eq!(s.next().await.unwrap().unwrap(), 0);
+        // The caller spends 8 s on the item; the next one comes 5 s after it asks again,
+        // 13 s after the first was delivered: a wait of 5 s, not a silence of 13 s.
+        tokio::time::sleep(Duration::from_secs(8)).await;
+        let producer = tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            tx.send(Ok(1)).await.unwrap();
+            tokio::time::sleep(Duration::from_secs(60)).await;
+        });
+        assert_eq!(s.next().await.unwrap().unwrap(), 1);
+        assert_eq!(start.elapsed(), Duration::from_secs(13));
+        // The next wait gets the whole 10 s from when it starts.
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        let err = s.next().await.unwrap().unwrap_err();
+        assert!(err.is_timeout());
+        assert_eq!(start.elapsed(), Duration::from_secs(26));
         producer.abort();
     }
 
