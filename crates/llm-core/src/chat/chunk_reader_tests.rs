@@ -340,6 +340,22 @@ proptest! {
 }
 
 proptest! {
+    /// Eight digits at once read the number a digit loop reads, and anything else is not
+    /// taken for digits.
+    #[test]
+    fn eight_digits_read_as_a_loop_reads_them(word in prop::array::uniform8(prop_oneof![
+        4 => b'0'..=b'9',
+        1 => any::<u8>(),
+        1 => prop::sample::select(vec![b'/', b':', 0xF9, 0xFA, 0xFF, 0x00, b' ']),
+    ])) {
+        let naive = word.iter().try_fold(0u64, |value, &byte| {
+            byte.is_ascii_digit().then(|| value * 10 + u64::from(byte - b'0'))
+        });
+        prop_assert_eq!(eight_digits(u64::from_le_bytes(word)), naive);
+    }
+}
+
+proptest! {
     #![proptest_config(ProptestConfig::with_cases(1000))]
 
     /// Chunks of the usual types are read by the reader, with serde's value.
