@@ -44,8 +44,9 @@ const OCTET_STREAM: &str = "application/octet-stream";
 type Reader = Pin<Box<dyn AsyncRead + Send>>;
 
 /// One file of a [`Multipart`] body: its file name, content type and where its bytes come
-/// from. The content type is guessed from the file name's extension (`mime_guess`) unless
-/// set with [`content_type`](Self::content_type).
+/// from. The content type is guessed from the file name's extension (the common document,
+/// data, code, archive, image, audio and video types; see [`guess_content_type`]) unless set
+/// with [`content_type`](Self::content_type).
 ///
 /// ```
 /// use llm_core::multipart::FilePart;
@@ -219,10 +220,7 @@ impl FilePart {
     pub fn get_content_type(&self) -> String {
         match &self.content_type {
             Some(content_type) => content_type.clone(),
-            None => mime_guess::from_path(&self.file_name)
-                .first_raw()
-                .unwrap_or(OCTET_STREAM)
-                .to_owned(),
+            None => guess_content_type(&self.file_name).to_owned(),
         }
     }
 
@@ -600,10 +598,153 @@ fn quote(name: &str) -> String {
         .replace('\n', "%0A")
 }
 
+/// The content type for a file name's extension (ASCII case ignored), or
+/// `application/octet-stream` for a name without one or with one not listed here.
+///
+/// The list covers what LLM APIs take as uploads (documents, data, code, archives, images,
+/// audio, video) and gives the same type as the `mime_guess` crate's first guess, which this
+/// replaces: its table of about 1,300 extensions cost every build four crates and a build
+/// script. Set [`FilePart::content_type`] for anything else.
+///
+/// ```
+/// use llm_core::multipart::guess_content_type;
+///
+/// assert_eq!(guess_content_type("report.pdf"), "application/pdf");
+/// assert_eq!(guess_content_type("dir/Photo.JPG"), "image/jpeg");
+/// assert_eq!(guess_content_type("talk.mp3"), "audio/mpeg");
+/// assert_eq!(guess_content_type("README"), "application/octet-stream");
+/// assert_eq!(guess_content_type(".env"), "application/octet-stream");
+/// assert_eq!(guess_content_type("data.unknownext"), "application/octet-stream");
+/// ```
+pub fn guess_content_type(file_name: &str) -> &'static str {
+    let Some(extension) = Path::new(file_name).extension().and_then(|e| e.to_str()) else {
+        return OCTET_STREAM;
+    };
+    CONTENT_TYPES
+        .iter()
+        .find(|(known, _)| known.eq_ignore_ascii_case(extension))
+        .map_or(OCTET_STREAM, |(_, content_type)| content_type)
+}
+
+/// Extensions (lower case) and their content types, as `mime_guess` 2 guesses them first.
+const CONTENT_TYPES: &[(&str, &str)] = &[
+    // Documents and data.
+    ("pdf", "application/pdf"),
+    ("txt", "text/plain"),
+    ("log", "text/plain"),
+    ("md", "text/markdown"),
+    ("markdown", "text/markdown"),
+    ("csv", "text/csv"),
+    ("tsv", "text/tab-separated-values"),
+    ("json", "application/json"),
+    ("xml", "text/xml"),
+    ("html", "text/html"),
+    ("htm", "text/html"),
+    ("rtf", "application/rtf"),
+    ("tex", "application/x-tex"),
+    ("yaml", "text/x-yaml"),
+    ("yml", "text/x-yaml"),
+    ("toml", "text/x-toml"),
+    ("eml", "message/rfc822"),
+    ("epub", "application/epub+zip"),
+    ("doc", "application/msword"),
+    (
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    ("xls", "application/vnd.ms-excel"),
+    (
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    ("ppt", "application/vnd.ms-powerpoint"),
+    (
+        "pptx",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ),
+    ("odt", "application/vnd.oasis.opendocument.text"),
+    ("ods", "application/vnd.oasis.opendocument.spreadsheet"),
+    ("odp", "application/vnd.oasis.opendocument.presentation"),
+    // Code.
+    ("c", "text/plain"),
+    ("h", "text/plain"),
+    ("cpp", "text/plain"),
+    ("hpp", "text/plain"),
+    ("cs", "text/plain"),
+    ("py", "text/plain"),
+    ("css", "text/css"),
+    ("js", "text/javascript"),
+    ("jsx", "text/javascript"),
+    ("mjs", "application/javascript"),
+    ("php", "application/x-httpd-php"),
+    ("rs", "text/x-rust"),
+    ("sh", "application/x-sh"),
+    ("sql", "application/x-sql"),
+    // Archives.
+    ("zip", "application/zip"),
+    ("tar", "application/x-tar"),
+    ("gz", "application/gzip"),
+    ("bz2", "application/x-bzip2"),
+    ("7z", "application/x-7z-compressed"),
+    // Images.
+    ("png", "image/png"),
+    ("jpg", "image/jpeg"),
+    ("jpeg", "image/jpeg"),
+    ("jfif", "image/jpeg"),
+    ("gif", "image/gif"),
+    ("webp", "image/webp"),
+    ("avif", "image/avif"),
+    ("heic", "image/heic"),
+    ("heif", "image/heif"),
+    ("bmp", "image/bmp"),
+    ("tif", "image/tiff"),
+    ("tiff", "image/tiff"),
+    ("svg", "image/svg+xml"),
+    ("ico", "image/x-icon"),
+    // Audio.
+    ("mp3", "audio/mpeg"),
+    ("mpga", "audio/mpeg"),
+    ("m4a", "audio/m4a"),
+    ("wav", "audio/wav"),
+    ("flac", "audio/flac"),
+    ("ogg", "audio/ogg"),
+    ("oga", "audio/ogg"),
+    ("opus", "audio/ogg"),
+    ("aac", "audio/aac"),
+    ("aiff", "audio/aiff"),
+    ("weba", "audio/webm"),
+    ("wma", "audio/x-ms-wma"),
+    // Video.
+    ("mp4", "video/mp4"),
+    ("m4v", "video/x-m4v"),
+    ("mpeg", "video/mpeg"),
+    ("webm", "video/webm"),
+    ("mov", "video/quicktime"),
+    ("avi", "video/x-msvideo"),
+    ("mkv", "video/x-matroska"),
+    ("wmv", "video/x-ms-wmv"),
+    ("3gp", "video/3gpp"),
+];
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn content_types_agree_with_mime_guess() {
+        for (extension, content_type) in CONTENT_TYPES {
+            let name = format!("file.{extension}");
+            let expected = mime_guess::from_path(&name).first_raw();
+            assert_eq!(Some(*content_type), expected, "{extension}");
+            let upper = format!("FILE.{}", extension.to_ascii_uppercase());
+            assert_eq!(guess_content_type(&upper), *content_type, "{extension}");
+        }
+        assert_eq!(guess_content_type("archive.tar.gz"), "application/gzip");
+        assert_eq!(guess_content_type("no_extension"), OCTET_STREAM);
+        assert_eq!(guess_content_type("trailing."), OCTET_STREAM);
+        assert_eq!(guess_content_type(""), OCTET_STREAM);
+    }
 
     #[tokio::test]
     async fn reader_is_taken_once() {
