@@ -30,10 +30,34 @@ pub struct Row {
     pub cpu_ns: Summary,
     /// Events per second.
     pub events_per_s: Summary,
+    /// CPU ns per event of each measured round, in round order (the rows of one framing
+    /// line up round by round: their runs took turns under the same load).
+    pub cpu_by_round: Vec<f64>,
+    /// Events per second of each measured round, in round order.
+    pub rate_by_round: Vec<f64>,
 }
 
-/// Runs the section: per framing and contender, one untimed warm-up run, then `reps`
-/// measured runs of `n` events.
+/// The median over rounds of `f(a_i, b_i)`: a comparison of two rows of one framing that
+/// pairs the runs made side by side, so a change of the machine's load between rounds
+/// cancels out.
+///
+/// ```
+/// use llm_bench::streaming::paired_median;
+///
+/// // The second row is twice the first in every round, whatever the load did.
+/// let ratio = paired_median(&[100.0, 300.0, 150.0], &[200.0, 600.0, 300.0], |a, b| b / a);
+/// assert_eq!(ratio, 2.0);
+/// ```
+pub fn paired_median(a: &[f64], b: &[f64], f: impl Fn(f64, f64) -> f64) -> f64 {
+    let pairs: Vec<f64> = a.iter().zip(b).map(|(&x, &y)| f(x, y)).collect();
+    Summary::of(&pairs).median
+}
+
+/// Runs the section: per framing, one untimed warm-up run of each contender, then `reps`
+/// rounds in which every contender streams `n` events once, in row order. Taking turns
+/// round by round (rather than all runs of one contender, then the next) puts every
+/// contender under the same load of the shared machine, so the ratios between rows hold
+/// even when that load changes during the section.
 ///
 /// # Errors
 /// When a stream fails or delivers the wrong number of events.
@@ -41,26 +65,30 @@ pub async fn run(clients: &Clients, n: usize, reps: usize) -> Result<Vec<Row>, B
     let mut rows = Vec::new();
     for framing in FRAMINGS {
         let path = format!("sse/{framing}/{n}/lf/");
-        for contender in CONTENDERS {
-            let mut cpu = Vec::new();
-            let mut rate = Vec::new();
-            for rep in 0..=reps {
+        let mut cpu = vec![Vec::new(); CONTENDERS.len()];
+        let mut rate = vec![Vec::new(); CONTENDERS.len()];
+        for round in 0..=reps {
+            for (i, contender) in CONTENDERS.into_iter().enumerate() {
                 let cpu0 = sys::process_cpu();
                 let t0 = Instant::now();
                 let count = clients::stream(clients, contender, &path, &mut |_, _| None).await?;
                 let wall = t0.elapsed();
                 let cpu_used = sys::process_cpu().saturating_sub(cpu0);
                 check_count(contender, count, n)?;
-                if rep > 0 {
-                    cpu.push(cpu_used.as_nanos() as f64 / n as f64);
-                    rate.push(n as f64 / wall.as_secs_f64());
+                if round > 0 {
+                    cpu[i].push(cpu_used.as_nanos() as f64 / n as f64);
+                    rate[i].push(n as f64 / wall.as_secs_f64());
                 }
             }
+        }
+        for (i, contender) in CONTENDERS.into_iter().enumerate() {
             rows.push(Row {
                 framing,
                 contender,
-                cpu_ns: Summary::of(&cpu),
-                events_per_s: Summary::of(&rate),
+                cpu_ns: Summary::of(&cpu[i]),
+                events_per_s: Summary::of(&rate[i]),
+                cpu_by_round: std::mem::take(&mut cpu[i]),
+                rate_by_round: std::mem::take(&mut rate[i]),
             });
         }
     }

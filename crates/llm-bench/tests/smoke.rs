@@ -8,7 +8,7 @@ use std::path::Path;
 
 use llm_bench::clients::{self, Clients, Contender};
 use llm_bench::server::ServerProcess;
-use llm_bench::{decode, latency, nonstream, payload, streaming};
+use llm_bench::{decode, latency, nonstream, payload, report, streaming};
 
 #[test]
 fn decoders_agree_on_every_input_and_chunking() {
@@ -67,6 +67,28 @@ fn every_contender_streams_from_the_server_process() {
                 .unwrap();
             assert_eq!(count, 50);
         }
+        // The section itself: two measured rounds per row, lined up round by round, and
+        // the report's verdicts computed from them.
+        let rows = streaming::run(&clients, 100, 2).await.unwrap();
+        assert_eq!(
+            rows.len(),
+            streaming::FRAMINGS.len() * streaming::CONTENDERS.len()
+        );
+        assert!(rows
+            .iter()
+            .all(|r| r.cpu_by_round.len() == 2 && r.rate_by_round.len() == 2));
+        let text = report::body(&report::Results {
+            streaming: rows,
+            streaming_events: 100,
+            ..Default::default()
+        });
+        for framing in streaming::FRAMINGS {
+            assert!(
+                text.contains(&format!("floor + 400 ns ({framing} framing)")),
+                "{text}"
+            );
+        }
+        assert!(text.contains("ratios are medians over rounds"), "{text}");
         let rows = latency::run(&clients, 5, 1000, 1).await.unwrap();
         assert_eq!(
             rows.len(),

@@ -59,7 +59,7 @@ impl Plan {
                 decode_bytes: 8 << 20,
                 decode_reps: 7,
                 stream_events: 100_000,
-                stream_reps: 5,
+                stream_reps: 9,
                 stall_lengths: vec![100_000, 400_000],
                 stall: Duration::from_millis(3000),
                 stall_reps: 2,
