@@ -137,6 +137,10 @@ pub struct Row {
     pub events: usize,
     /// Bytes per second, per decoder (same order as [`Decoder::ALL`]).
     pub throughput: Vec<(Decoder, Summary)>,
+    /// Bytes per second of each timed round, per decoder (same order; a slow decoder may
+    /// have fewer rounds). All rows of one input took turns round by round, so round `i`
+    /// of any two of them ran under about the same load.
+    pub rounds: Vec<(Decoder, Vec<f64>)>,
 }
 
 impl Row {
@@ -147,6 +151,14 @@ impl Row {
             .find(|(d, _)| *d == decoder)
             .map(|(_, s)| *s)
             .unwrap_or_default()
+    }
+
+    /// The bytes per second of `decoder` in each timed round (empty when not measured).
+    pub fn rounds_of(&self, decoder: Decoder) -> &[f64] {
+        self.rounds
+            .iter()
+            .find(|(d, _)| *d == decoder)
+            .map_or(&[], |(_, r)| r.as_slice())
     }
 }
 
@@ -218,8 +230,11 @@ pub fn run_owned(decoder: Decoder, chunks: Vec<Bytes>) -> Result<usize, String> 
     Ok(events)
 }
 
-/// Runs the section: every input x chunking x decoder, `reps` timed repetitions each
-/// (after one untimed warm-up), over about `target_bytes` of input per repetition.
+/// Runs the section: every input x chunking x decoder, up to `reps` timed repetitions
+/// each (after one untimed warm-up that checks the count), over about `target_bytes` of
+/// input per repetition. The cells of one input take turns round by round (each cell that
+/// still has repetitions left runs once per round), so comparisons between decoders and
+/// between chunkings pair runs made under about the same load.
 ///
 /// # Errors
 /// When a decoder fails or counts a different number of events than expected.
@@ -234,16 +249,17 @@ pub fn run(target_bytes: usize, reps: usize) -> Result<Vec<Row>, String> {
         };
         let count = target.div_ceil(input.event.len()).max(4);
         let body = Bytes::from(input.event.repeat(count));
+        // Per chunking: its chunks and, per decoder, its repetitions and samples.
+        let mut cells = Vec::new();
         for chunking in Chunking::ALL {
             let chunks = chunking.split(&body, input.event.len());
-            let mut throughput = Vec::new();
+            let mut decoders = Vec::new();
             for decoder in Decoder::ALL {
                 // The first run checks the count and warms up; its time sets how many
                 // timed repetitions fit a budget of about 3 s per cell (at least one).
                 let start = Instant::now();
                 let events = run_once(decoder, &chunks)?;
                 let first = start.elapsed().as_secs_f64();
-                let reps = reps.min(((3.0 / first) as usize).max(1));
                 if events != count {
                     return Err(format!(
                         "{} decoded {events} events of {} ({}, {}), expected {count}",
@@ -253,22 +269,38 @@ pub fn run(target_bytes: usize, reps: usize) -> Result<Vec<Row>, String> {
                         body.len()
                     ));
                 }
-                let mut samples = Vec::with_capacity(reps);
-                for _ in 0..reps {
-                    let owned = chunks.clone();
-                    let start = Instant::now();
-                    black_box(run_owned(decoder, owned)?);
-                    samples.push(body.len() as f64 / start.elapsed().as_secs_f64());
-                }
-                throughput.push((decoder, Summary::of(&samples)));
+                let cell_reps = reps.min(((3.0 / first) as usize).max(1));
+                decoders.push((decoder, cell_reps, Vec::with_capacity(cell_reps)));
             }
+            cells.push((chunking, chunks, decoders));
+        }
+        for round in 0..reps {
+            for (_, chunks, decoders) in &mut cells {
+                for (decoder, cell_reps, samples) in decoders.iter_mut() {
+                    if round < *cell_reps {
+                        let owned = chunks.clone();
+                        let start = Instant::now();
+                        black_box(run_owned(*decoder, owned)?);
+                        samples.push(body.len() as f64 / start.elapsed().as_secs_f64());
+                    }
+                }
+            }
+        }
+        for (chunking, _, decoders) in cells {
             rows.push(Row {
                 input: input.name,
                 chunking: chunking.name(),
                 chunking_kind: chunking,
                 bytes: body.len(),
                 events: count,
-                throughput,
+                throughput: decoders
+                    .iter()
+                    .map(|(d, _, samples)| (*d, Summary::of(samples)))
+                    .collect(),
+                rounds: decoders
+                    .into_iter()
+                    .map(|(d, _, samples)| (d, samples))
+                    .collect(),
             });
         }
     }

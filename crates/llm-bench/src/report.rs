@@ -6,6 +6,7 @@ use std::process::Command;
 
 use crate::clients::Contender;
 use crate::decode::{self, Decoder};
+use crate::stats::paired_median;
 use crate::{latency, memory, nonstream, streaming};
 
 const MIB: f64 = 1024.0 * 1024.0;
@@ -159,14 +160,20 @@ pub fn body(r: &Results) -> String {
     if !r.decode.is_empty() {
         let _ = writeln!(
             s,
-            "\n### 1. SSE decode throughput (MB/s, median (min-max); same bytes, same chunks)\n"
+            "\n### 1. SSE decode throughput (MB/s, median (min-max); same bytes, same chunks; the cells of one input take turns round by round; ratios are medians of per-round ratios)\n"
         );
         let _ = writeln!(s, "| input | chunking | ours MB/s | ours events/s | eventsource-stream | sseer | memchr ceiling | ours / es | ours / sseer |");
         let _ = writeln!(s, "|---|---|---|---|---|---|---|---|---|");
+        // Ours over another decoder on one row: the median of the per-round ratios.
+        let ratio = |row: &decode::Row, other: Decoder| {
+            paired_median(
+                row.rounds_of(other),
+                row.rounds_of(Decoder::Ours),
+                |o, x| x / o,
+            )
+        };
         for row in &r.decode {
             let ours = row.get(Decoder::Ours);
-            let es = row.get(Decoder::EventsourceStream);
-            let ss = row.get(Decoder::Sseer);
             let ev_s = ours.median / row.bytes as f64 * row.events as f64;
             let _ = writeln!(
                 s,
@@ -175,53 +182,45 @@ pub fn body(r: &Results) -> String {
                 row.chunking,
                 ours.fmt(1e6, 0),
                 ev_s / 1e6,
-                es.fmt(1e6, 0),
-                ss.fmt(1e6, 0),
+                row.get(Decoder::EventsourceStream).fmt(1e6, 0),
+                row.get(Decoder::Sseer).fmt(1e6, 0),
                 row.get(Decoder::MemchrCeiling).fmt(1e6, 0),
-                ours.median / es.median,
-                ours.median / ss.median,
+                ratio(row, Decoder::EventsourceStream),
+                ratio(row, Decoder::Sseer),
             );
         }
-        let min_es = r
-            .decode
-            .iter()
-            .map(|row| row.get(Decoder::Ours).median / row.get(Decoder::EventsourceStream).median)
-            .fold(f64::INFINITY, f64::min);
-        let misses_es: Vec<String> = r
-            .decode
-            .iter()
-            .filter(|row| {
-                row.get(Decoder::Ours).median < 3.0 * row.get(Decoder::EventsourceStream).median
-            })
-            .map(|row| format!("{} / {}", row.input, row.chunking))
-            .collect();
-        verdicts.push(format!("- SSE decode >= 3x eventsource-stream on every row: **{}** (lowest ratio {min_es:.1}x{})", verdict(misses_es.is_empty()), if misses_es.is_empty() { String::new() } else { format!("; below on: {}", misses_es.join(", ")) }));
-        let min_ss = r
-            .decode
-            .iter()
-            .map(|row| row.get(Decoder::Ours).median / row.get(Decoder::Sseer).median)
-            .fold(f64::INFINITY, f64::min);
-        let misses_ss: Vec<String> = r
-            .decode
-            .iter()
-            .filter(|row| row.get(Decoder::Ours).median < row.get(Decoder::Sseer).median)
-            .map(|row| {
-                format!(
-                    "{} / {} ({:.2}x)",
-                    row.input,
-                    row.chunking,
-                    row.get(Decoder::Ours).median / row.get(Decoder::Sseer).median
-                )
-            })
-            .collect();
-        verdicts.push(format!(
-            "- SSE decode >= sseer on every row: **{}** (lowest ratio {min_ss:.2}x{})",
-            verdict(misses_ss.is_empty()),
-            if misses_ss.is_empty() {
+        let lowest = |other: Decoder, want: f64| {
+            let min = r
+                .decode
+                .iter()
+                .map(|row| ratio(row, other))
+                .fold(f64::INFINITY, f64::min);
+            let misses: Vec<String> = r
+                .decode
+                .iter()
+                .filter(|row| ratio(row, other) < want)
+                .map(|row| {
+                    format!(
+                        "{} / {} ({:.2}x)",
+                        row.input,
+                        row.chunking,
+                        ratio(row, other)
+                    )
+                })
+                .collect();
+            let below = if misses.is_empty() {
                 String::new()
             } else {
-                format!("; below on: {}", misses_ss.join(", "))
-            }
+                format!("; below on: {}", misses.join(", "))
+            };
+            (misses.is_empty(), min, below)
+        };
+        let (met, min_es, below) = lowest(Decoder::EventsourceStream, 3.0);
+        verdicts.push(format!("- SSE decode >= 3x eventsource-stream on every row: **{}** (lowest ratio {min_es:.1}x{below})", verdict(met)));
+        let (met, min_ss, below) = lowest(Decoder::Sseer, 1.0);
+        verdicts.push(format!(
+            "- SSE decode >= sseer on every row: **{}** (lowest ratio {min_ss:.2}x{below})",
+            verdict(met)
         ));
         let large: Vec<&decode::Row> = r
             .decode
@@ -239,19 +238,18 @@ pub fn body(r: &Results) -> String {
         ));
         let mut worst = (0.0f64, "");
         for input in decode::inputs() {
-            let speeds: Vec<f64> = r
+            let rows: Vec<&[f64]> = r
                 .decode
                 .iter()
                 .filter(|row| row.input == input.name)
-                .map(|row| row.get(Decoder::Ours).median)
+                .map(|row| row.rounds_of(Decoder::Ours))
                 .collect();
-            let max = speeds.iter().copied().fold(0.0, f64::max);
-            let min = speeds.iter().copied().fold(f64::INFINITY, f64::min);
-            if max / min > worst.0 {
-                worst = (max / min, input.name);
+            let spread = spread_over_rounds(&rows);
+            if spread > worst.0 {
+                worst = (spread, input.name);
             }
         }
-        verdicts.push(format!("- <= 2x slowdown across chunkings: **{}** (worst: {} varies {:.2}x between its fastest and slowest chunking)", verdict(worst.0 <= 2.0), worst.1, worst.0));
+        verdicts.push(format!("- <= 2x slowdown across chunkings: **{}** (worst: {} varies {:.2}x between its fastest and slowest chunking; median over rounds)", verdict(worst.0 <= 2.0), worst.1, worst.0));
     }
 
     if !r.streaming.is_empty() {
@@ -271,7 +269,7 @@ pub fn body(r: &Results) -> String {
             // CPU over the floor: the median over rounds of (row - floor) in that round.
             let over_floor = |row: &streaming::Row| {
                 floor_row.map_or(row.cpu_ns.median, |f| {
-                    streaming::paired_median(&f.cpu_by_round, &row.cpu_by_round, |f, x| x - f)
+                    paired_median(&f.cpu_by_round, &row.cpu_by_round, |f, x| x - f)
                 })
             };
             for row in r.streaming.iter().filter(|x| x.framing == framing) {
@@ -294,10 +292,8 @@ pub fn body(r: &Results) -> String {
                 let floor = floor_row.map_or(0.0, |f| f.cpu_ns.median);
                 let over = over_floor(ours);
                 verdicts.push(format!("- Streaming CPU <= floor + 400 ns ({framing} framing): **{}** (ours {:.0} ns/event, {over:+.0} ns over the floor's {floor:.0}; median over rounds of the difference)", verdict(over <= 400.0), ours.cpu_ns.median));
-                let ratio =
-                    streaming::paired_median(&oa.rate_by_round, &ours.rate_by_round, |o, x| x / o);
-                let cpu_ratio =
-                    streaming::paired_median(&oa.cpu_by_round, &ours.cpu_by_round, |o, x| o / x);
+                let ratio = paired_median(&oa.rate_by_round, &ours.rate_by_round, |o, x| x / o);
+                let cpu_ratio = paired_median(&oa.cpu_by_round, &ours.cpu_by_round, |o, x| o / x);
                 let want = if framing == "event" { 2.0 } else { 3.0 };
                 if framing == "event" {
                     // Both clients pay the transport floor per event; 2x per event needs
@@ -567,4 +563,30 @@ fn pct_range(ratio: &crate::stats::Summary) -> String {
         (ratio.min - 1.0) * 100.0,
         (ratio.max - 1.0) * 100.0
     )
+}
+
+/// The spread of one input's speeds across its chunkings: per round, the fastest over the
+/// slowest of the rows' samples of that round, then the median over the rounds all rows
+/// have (0 when there is none).
+///
+/// ```
+/// use llm_bench::report::spread_over_rounds;
+///
+/// // Round 1 ran under load (everything halved): the spread is still 2x.
+/// let per_event = [200.0, 100.0];
+/// let small_reads = [100.0, 50.0];
+/// assert_eq!(spread_over_rounds(&[&per_event, &small_reads]), 2.0);
+/// ```
+pub fn spread_over_rounds(rows: &[&[f64]]) -> f64 {
+    let rounds = rows.iter().map(|r| r.len()).min().unwrap_or(0);
+    let spreads: Vec<f64> = (0..rounds)
+        .map(|i| {
+            let speeds = rows.iter().filter_map(|r| r.get(i).copied());
+            let (min, max) = speeds.fold((f64::INFINITY, 0.0f64), |(lo, hi), v| {
+                (lo.min(v), hi.max(v))
+            });
+            max / min
+        })
+        .collect();
+    crate::stats::Summary::of(&spreads).median
 }

@@ -50,6 +50,22 @@ impl Summary {
     }
 }
 
+/// The median over rounds of `f(a_i, b_i)`: a comparison of two series measured side by
+/// side (taking turns round by round), so a change of the machine's load between rounds
+/// cancels out. Pairs only as many rounds as the shorter series has.
+///
+/// ```
+/// use llm_bench::stats::paired_median;
+///
+/// // The second series is twice the first in every round, whatever the load did.
+/// let ratio = paired_median(&[100.0, 300.0, 150.0], &[200.0, 600.0, 300.0], |a, b| b / a);
+/// assert_eq!(ratio, 2.0);
+/// ```
+pub fn paired_median(a: &[f64], b: &[f64], f: impl Fn(f64, f64) -> f64) -> f64 {
+    let pairs: Vec<f64> = a.iter().zip(b).map(|(&x, &y)| f(x, y)).collect();
+    Summary::of(&pairs).median
+}
+
 /// The `q`-quantile (0..=1) of `values` (nearest rank); 0 when empty.
 pub fn quantile(values: &mut [f64], q: f64) -> f64 {
     if values.is_empty() {

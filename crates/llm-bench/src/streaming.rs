@@ -37,22 +37,6 @@ pub struct Row {
     pub rate_by_round: Vec<f64>,
 }
 
-/// The median over rounds of `f(a_i, b_i)`: a comparison of two rows of one framing that
-/// pairs the runs made side by side, so a change of the machine's load between rounds
-/// cancels out.
-///
-/// ```
-/// use llm_bench::streaming::paired_median;
-///
-/// // The second row is twice the first in every round, whatever the load did.
-/// let ratio = paired_median(&[100.0, 300.0, 150.0], &[200.0, 600.0, 300.0], |a, b| b / a);
-/// assert_eq!(ratio, 2.0);
-/// ```
-pub fn paired_median(a: &[f64], b: &[f64], f: impl Fn(f64, f64) -> f64) -> f64 {
-    let pairs: Vec<f64> = a.iter().zip(b).map(|(&x, &y)| f(x, y)).collect();
-    Summary::of(&pairs).median
-}
-
 /// Runs the section: per framing, one untimed warm-up run of each contender, then `reps`
 /// rounds in which every contender streams `n` events once, in row order. Taking turns
 /// round by round (rather than all runs of one contender, then the next) puts every

@@ -103,3 +103,50 @@ fn every_contender_streams_from_the_server_process() {
         }
     });
 }
+
+/// The decode ratios are medians of per-round ratios (the cells of one input take turns,
+/// so round i of two decoders ran under about the same load), not ratios of medians.
+#[test]
+fn decode_verdicts_compare_runs_of_the_same_round() {
+    use llm_bench::decode::{Chunking, Decoder, Row};
+    use llm_bench::stats::Summary;
+
+    let row = |chunking: Chunking, scale: f64| {
+        // Ours / sseer per round: 1.2, 0.9, 1.1 (median 1.1); the ratio of the medians
+        // would be 1.2.
+        let ours = [120.0, 180.0, 110.0].map(|v| v * scale);
+        let sseer = [100.0, 200.0, 100.0].map(|v| v * scale);
+        let series = [
+            (Decoder::Ours, ours.to_vec()),
+            (Decoder::EventsourceStream, sseer.map(|v| v / 4.0).to_vec()),
+            (Decoder::Sseer, sseer.to_vec()),
+            (Decoder::MemchrCeiling, sseer.map(|v| v * 4.0).to_vec()),
+        ];
+        Row {
+            input: "1 MiB event",
+            chunking: chunking.name(),
+            chunking_kind: chunking,
+            bytes: 1 << 20,
+            events: 1,
+            throughput: series.iter().map(|(d, v)| (*d, Summary::of(v))).collect(),
+            rounds: series.to_vec(),
+        }
+    };
+    let text = report::body(&report::Results {
+        // Small reads at 1/1.5 the speed of whole events, in every round.
+        decode: vec![
+            row(Chunking::PerEvent, 1.0),
+            row(Chunking::Reads(1460), 1.0 / 1.5),
+        ],
+        ..Default::default()
+    });
+    assert!(
+        text.contains("SSE decode >= sseer on every row: **MET** (lowest ratio 1.10x)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("3x eventsource-stream on every row: **MET** (lowest ratio 4.4x)"),
+        "{text}"
+    );
+    assert!(text.contains("1 MiB event varies 1.50x"), "{text}");
+}
