@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::clients::BoxError;
 use crate::payload::{self, VectorEncoding};
-use crate::stats::Summary;
+use crate::stats::{paired_median, Summary};
 use crate::sys;
 
 /// Dimensions of every vector the server sends.
@@ -186,7 +186,7 @@ pub struct Row {
     /// Ours, CPU ns per request.
     pub ours: Summary,
     /// Ours / raw as the median of per-block ratios, where the cells were measured in
-    /// alternating blocks (the embeddings row); `None`: the ratio of the medians.
+    /// alternating blocks; `None`: the ratio of the medians.
     pub paired_ratio: Option<f64>,
 }
 
@@ -458,17 +458,25 @@ pub async fn run(
         raw_chat(&c).await?;
         ours_chat(&c).await?;
     }
+    // Short alternating blocks (every other block ours first), compared block by block
+    // as the embeddings cells are, so a change of the machine's load cancels out.
+    let per_block = (n_chat / BLOCKS_PER_REP).max(1);
     let (mut raw, mut ours) = (Vec::new(), Vec::new());
-    for _ in 0..reps {
-        raw.push(measure(n_chat, expected, "raw chat", || raw_chat(&c)).await?);
-        ours.push(measure(n_chat, expected, "ours chat", || ours_chat(&c)).await?);
+    for block in 0..reps * BLOCKS_PER_REP {
+        if block % 2 == 1 {
+            ours.push(measure(per_block, expected, "ours chat", || ours_chat(&c)).await?);
+        }
+        raw.push(measure(per_block, expected, "raw chat", || raw_chat(&c)).await?);
+        if block % 2 == 0 {
+            ours.push(measure(per_block, expected, "ours chat", || ours_chat(&c)).await?);
+        }
     }
     out.rows.push(Row {
         kind: Kind::Chat,
         requests: n_chat,
         raw: Summary::of(&raw),
         ours: Summary::of(&ours),
-        paired_ratio: None,
+        paired_ratio: Some(paired_median(&raw, &ours, |r, o| o / r)),
     });
 
     const CELLS: [(EmbedClient, VectorEncoding); 4] = [
@@ -556,4 +564,22 @@ pub async fn profile(
         values += embed_once(&c, client, encoding, count).await?;
     }
     Ok(values)
+}
+
+/// Runs `n` small chat completions with `client` after one warm-up request, for profilers
+/// such as callgrind (`llm-bench --profile-chat raw|ours N`); returns the bytes of answer
+/// text received.
+///
+/// # Errors
+/// A failed request.
+pub async fn profile_chat(root: &str, client: EmbedClient, n: usize) -> Result<usize, BoxError> {
+    let c = Clients::new(root)?;
+    let mut total = 0;
+    for _ in 0..=n {
+        total += match client {
+            EmbedClient::Raw => raw_chat(&c).await?,
+            EmbedClient::Ours => ours_chat(&c).await?,
+        };
+    }
+    Ok(total)
 }

@@ -473,7 +473,8 @@ fn nonstream_tables(s: &mut String, verdicts: &mut Vec<String>, m: &nonstream::M
     if m.rows.iter().any(|row| row.paired_ratio.is_some()) {
         let _ = writeln!(
             s,
-            "\nThe embeddings row is the 8-vector float cell of table 4b; its ratio is the median of per-block ratios."
+            "\nRaw and ours run in alternating short blocks ({} per run; every other block ours first) and each ratio is the median of per-block ratios; the embeddings row is the 8-vector float cell of table 4b.",
+            nonstream::BLOCKS_PER_REP
         );
     }
     if m.embeddings.is_empty() {

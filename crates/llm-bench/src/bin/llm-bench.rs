@@ -4,7 +4,8 @@
 //! `streaming`, `memory`, `nonstream`, `latency`; default all), `--parse` (JSON parse costs
 //! only), `--time-decode INPUT DECODER REPS` (one row of section 1 in all chunkings, taking
 //! turns; best and median; numbered as for `--profile-decode`), `--profile-embed
-//! raw|ours float|base64 COUNT N` (N embeddings requests of COUNT vectors, for callgrind). `--child ...` is internal (the memory section re-executes this
+//! raw|ours float|base64 COUNT N` (N embeddings requests of COUNT vectors, for callgrind),
+//! `--profile-chat raw|ours N` (N small chat completions, for callgrind). `--child ...` is internal (the memory section re-executes this
 //! binary).
 
 use std::error::Error;
@@ -155,6 +156,23 @@ fn main() -> Res<()> {
             n,
         ))?;
         println!("{values} values");
+        return Ok(());
+    }
+    if let Some(pos) = args.iter().position(|a| a == "--profile-chat") {
+        let arg = |i: usize| -> Res<&str> {
+            Ok(args
+                .get(pos + i)
+                .ok_or("--profile-chat raw|ours N")?
+                .as_str())
+        };
+        let client = nonstream::EmbedClient::parse(arg(1)?).ok_or("raw or ours")?;
+        let n = arg(2)?.parse()?;
+        let server = ServerProcess::start(0)?;
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let bytes = rt.block_on(nonstream::profile_chat(&server.url(""), client, n))?;
+        println!("{bytes} bytes of answer text");
         return Ok(());
     }
     let plan = Plan::new(quick);
