@@ -248,7 +248,7 @@ pub(crate) async fn send(
             inputs.len(),
         )
         .map_err(|err| transport.redact(err))?;
-        Ok(WithResponse::new(response, raw.meta()))
+        Ok(WithResponse::new(response, raw.into_meta()))
     };
     let response = operation.run(call).await?;
     let dimensions = response.data.first().map_or(0, |item| item.embedding.len());

@@ -613,6 +613,37 @@ async fn headers_are_replaced_not_repeated() {
     assert_eq!(values("accept"), ["text/plain"]);
     assert_eq!(values("x-team"), ["per-call"]);
     assert_eq!(values("api-token"), [KEY]);
+
+    // A JSON body's content type replaces a default one, the credential replaces a
+    // default header of its name, and a per-call header replaces either.
+    let t = builder(&server, &sleep)
+        .default_header("content-type", "text/plain")
+        .default_header("api-token", "not-the-key")
+        .build()
+        .unwrap();
+    let post = || {
+        ApiRequest::post("x")
+            .json(&serde_json::json!({"a": 1}))
+            .unwrap()
+    };
+    t.send(post()).await.unwrap();
+    t.send(post().options(RequestOptions::new().header("content-type", "application/x-ndjson")))
+        .await
+        .unwrap();
+    let received = server.received_requests().await.unwrap();
+    let values = |i: usize, name: &str| -> Vec<String> {
+        received[i]
+            .headers
+            .get_all(name)
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(values(1, "content-type"), ["application/json"]);
+    assert_eq!(values(1, "api-token"), [KEY]);
+    assert_eq!(values(1, "accept"), ["application/json"]);
+    assert_eq!(values(2, "content-type"), ["application/x-ndjson"]);
+    assert_eq!(received[1].body, br#"{"a":1}"#);
 }
 
 // ---------------------------------------------------------------- reliability (issue 11)

@@ -63,7 +63,7 @@ pub async fn create_with_response<R: ChatRequest>(
         let raw = transport.send(api_request).await?;
         let completion =
             decode_completion(&raw.body, raw.status).map_err(|err| transport.redact(err))?;
-        Ok(WithResponse::new(completion, raw.meta()))
+        Ok(WithResponse::new(completion, raw.into_meta()))
     };
     let answer = operation.run(call).await?;
     operation.record_completion(&answer);

@@ -485,12 +485,23 @@ pub(crate) fn redact_headers(headers: &mut HeaderMap, secret: &str) {
         return;
     }
     let needle = secret.as_bytes();
-    let lower = secret.to_ascii_lowercase();
-    let tainted = |name: &HeaderName, value: &HeaderValue| {
-        name.as_str().contains(lower.as_str())
-            || memchr::memmem::find(value.as_bytes(), needle).is_some()
+    // Values shorter than the secret cannot hold it (most response headers: no search at
+    // all); header names are lower case, so a name holds the secret when some window of
+    // it equals the secret ignoring ASCII case (no lower-cased copy of the secret).
+    let in_value = |value: &HeaderValue| {
+        value.as_bytes().len() >= needle.len()
+            && memchr::memmem::find(value.as_bytes(), needle).is_some()
     };
-    if !headers.iter().any(|(name, value)| tainted(name, value)) {
+    let in_name = |name: &HeaderName| {
+        name.as_str()
+            .as_bytes()
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+    };
+    if !headers
+        .iter()
+        .any(|(name, value)| in_name(name) || in_value(value))
+    {
         return;
     }
     let mut current: Option<HeaderName> = None;
@@ -500,10 +511,10 @@ pub(crate) fn redact_headers(headers: &mut HeaderMap, secret: &str) {
             current = name;
         }
         let Some(name) = &current else { continue };
-        if name.as_str().contains(lower.as_str()) {
+        if in_name(name) {
             continue;
         }
-        let value = if memchr::memmem::find(value.as_bytes(), needle).is_some() {
+        let value = if in_value(&value) {
             let mut scrubbed = Vec::with_capacity(value.as_bytes().len());
             let mut rest = value.as_bytes();
             while let Some(at) = memchr::memmem::find(rest, needle) {
@@ -840,6 +851,19 @@ mod tests {
         // An empty secret changes nothing.
         err.redact("");
         assert_eq!(err.headers().unwrap().len(), 4);
+    }
+
+    #[test]
+    fn a_mixed_case_secret_is_found_in_lower_case_names_and_exact_values() {
+        let mut h = HeaderMap::new();
+        h.insert("x-key-abc", HeaderValue::from_static("1"));
+        h.insert("key-ab", HeaderValue::from_static("Key-AbC"));
+        h.insert("x-short", HeaderValue::from_static("Key"));
+        redact_headers(&mut h, "Key-AbC");
+        assert!(h.get("x-key-abc").is_none(), "{h:?}");
+        assert_eq!(h["key-ab"], "[REDACTED]");
+        assert_eq!(h["x-short"], "Key");
+        assert_eq!(h.len(), 2);
     }
 
     #[test]

@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, USER_AGENT};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, USER_AGENT};
 
 use super::{Auth, Inner, Transport};
 use crate::retry::{Clock, Jitter, RandomJitter, RetryPolicy, Sleep, SystemClock, TokioSleep};
@@ -299,7 +299,9 @@ impl TransportBuilder {
     /// set-up).
     pub fn build(self) -> Result<Transport> {
         let base_url = parse_base_url(&self.base_url)?;
-        let mut headers = HeaderMap::new();
+        // Room for what reqwest and hyper add to each request's copy (host,
+        // content-length) without rehashing it.
+        let mut headers = HeaderMap::with_capacity(self.headers.len().saturating_add(8));
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         for (name, value) in &self.headers {
             let name = HeaderName::from_bytes(name.as_bytes())
@@ -320,6 +322,13 @@ impl TransportBuilder {
             Some((name, secret)) => Some(Auth::new(&name, &secret)?),
             None => None,
         };
+        // What every request sends, built once: the defaults, then the credential (each
+        // replacing a header of the same name), and for a JSON body its content type.
+        if let Some(auth) = &auth {
+            headers.insert(auth.name.clone(), auth.value.clone());
+        }
+        let mut json_headers = headers.clone();
+        json_headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         let http = match self.http {
             Some(client) => client,
             None => {
@@ -346,6 +355,7 @@ impl TransportBuilder {
                 base_url,
                 auth,
                 headers,
+                json_headers,
                 timeout: self.timeout,
                 stream_idle_timeout: self.stream_idle_timeout,
                 total_timeout: self.total_timeout,

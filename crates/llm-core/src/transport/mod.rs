@@ -71,7 +71,10 @@ struct Inner {
     http: reqwest::Client,
     base_url: url::Url,
     auth: Option<Auth>,
+    /// Sent with every request: the default headers, then the credential.
     headers: HeaderMap,
+    /// `headers` with `content-type: application/json`, for requests with a JSON body.
+    json_headers: HeaderMap,
     timeout: Duration,
     stream_idle_timeout: Duration,
     total_timeout: Option<Duration>,
@@ -178,6 +181,23 @@ impl RawResponse {
             self.attempts,
             self.elapsed,
         )
+    }
+
+    /// The response's metadata, taking the headers instead of copying them (for when the
+    /// body has been decoded and the response is no longer needed).
+    ///
+    /// ```
+    /// use llm_core::RawResponse;
+    /// use std::time::Duration;
+    ///
+    /// let mut headers = http::HeaderMap::new();
+    /// headers.insert("x-request-id", "req-1".parse().unwrap());
+    /// let raw = RawResponse { status: 200, headers, body: "{}".into(), attempts: 2, elapsed: Duration::ZERO };
+    /// let meta = raw.into_meta();
+    /// assert_eq!((meta.request_id(), meta.attempts()), (Some("req-1"), 2));
+    /// ```
+    pub fn into_meta(self) -> ResponseMeta {
+        ResponseMeta::new(self.status, self.headers, self.attempts, self.elapsed)
     }
 }
 
@@ -502,43 +522,36 @@ impl Transport {
         extra_headers: &HeaderMap,
     ) -> Result<reqwest::Response> {
         let inner = &self.inner;
-        // One header map: defaults, then the credential, then per-call headers, each
-        // replacing (not repeating) a header of the same name.
-        let mut headers = inner.headers.clone();
-        if let Some(auth) = &inner.auth {
-            headers.insert(auth.name.clone(), auth.value.clone());
+        // One header map: defaults, then the credential, then the body's content type,
+        // then per-call headers, each replacing (not repeating) a header of the same name.
+        // The first three are prepared once per client (see `Inner::json_headers`).
+        let mut headers = if request.body.is_some() {
+            inner.json_headers.clone()
+        } else {
+            inner.headers.clone()
+        };
+        let mut out = reqwest::Request::new(request.method.clone(), url.clone());
+        if let Some(body) = &request.body {
+            *out.body_mut() = Some(body.clone().into());
         }
-        if request.body.is_some() {
-            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        }
-        let mut form_body = None;
         if let Some(form) = &request.multipart {
             let (body, length) = form.body().await?;
             headers.insert(CONTENT_TYPE, multipart_content_type(form)?);
             if let Some(length) = length {
                 headers.insert(CONTENT_LENGTH, HeaderValue::from(length));
             }
-            form_body = Some(body);
+            *out.body_mut() = Some(body);
         }
         for (name, value) in extra_headers {
             headers.insert(name.clone(), value.clone());
         }
-        let mut builder = inner
-            .http
-            .request(request.method.clone(), url.clone())
-            .headers(headers);
-        if let Some(body) = &request.body {
-            builder = builder.body(body.clone());
-        }
-        if let Some(body) = form_body {
-            builder = builder.body(body);
-        }
+        *out.headers_mut() = headers;
         // The user's middleware sees the request as it goes out, once per attempt.
         #[cfg(feature = "middleware")]
         if let Some(client) = &inner.middleware {
-            return Ok(client.execute(builder.build()?).await?);
+            return Ok(client.execute(out).await?);
         }
-        Ok(builder.send().await?)
+        Ok(inner.http.execute(out).await?)
     }
 
     /// Turns a non-2xx response into an [`Error`]: the status decides the kind; the body
