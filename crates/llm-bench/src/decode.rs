@@ -135,22 +135,16 @@ pub struct Row {
     pub bytes: usize,
     /// Events per repetition.
     pub events: usize,
-    /// Bytes per second, per decoder (same order as [`Decoder::ALL`]).
-    pub throughput: Vec<(Decoder, Summary)>,
-    /// Bytes per second of each timed round, per decoder (same order; a slow decoder may
-    /// have fewer rounds). All rows of one input took turns round by round, so round `i`
+    /// Bytes per second of each timed round, per decoder (same order as [`Decoder::ALL`]; a
+    /// slow decoder may have fewer rounds). All rows of one input took turns round by round, so round `i`
     /// of any two of them ran under about the same load.
     pub rounds: Vec<(Decoder, Vec<f64>)>,
 }
 
 impl Row {
-    /// The throughput summary of `decoder`.
+    /// The throughput summary (bytes/s) of `decoder` over its rounds.
     pub fn get(&self, decoder: Decoder) -> Summary {
-        self.throughput
-            .iter()
-            .find(|(d, _)| *d == decoder)
-            .map(|(_, s)| *s)
-            .unwrap_or_default()
+        Summary::of(self.rounds_of(decoder))
     }
 
     /// The bytes per second of `decoder` in each timed round (empty when not measured).
@@ -293,10 +287,6 @@ pub fn run(target_bytes: usize, reps: usize) -> Result<Vec<Row>, String> {
                 chunking_kind: chunking,
                 bytes: body.len(),
                 events: count,
-                throughput: decoders
-                    .iter()
-                    .map(|(d, _, samples)| (*d, Summary::of(samples)))
-                    .collect(),
                 rounds: decoders
                     .into_iter()
                     .map(|(d, _, samples)| (d, samples))

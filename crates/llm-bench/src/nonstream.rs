@@ -190,21 +190,21 @@ pub struct Row {
     pub paired_ratio: Option<f64>,
 }
 
-/// Who decodes an embeddings response.
+/// Who sends a non-streaming request and decodes its answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EmbedClient {
+pub enum Client {
     /// Raw `reqwest` + `serde_json` into plain structs (+ the `base64` crate).
     Raw,
-    /// `aligneai` embeddings `create`.
+    /// The SDK: `aligneai` embeddings `create`, `peakprivacy` chat `create`.
     Ours,
 }
 
-impl EmbedClient {
+impl Client {
     /// Parses `raw` or `ours`.
     pub fn parse(s: &str) -> Option<Self> {
         match s {
-            "raw" => Some(EmbedClient::Raw),
-            "ours" => Some(EmbedClient::Ours),
+            "raw" => Some(Client::Raw),
+            "ours" => Some(Client::Ours),
             _ => None,
         }
     }
@@ -246,12 +246,12 @@ pub struct EmbedRow {
 
 impl EmbedRow {
     /// The cell of `client` and `encoding`.
-    pub fn get(&self, client: EmbedClient, encoding: VectorEncoding) -> &Summary {
+    pub fn get(&self, client: Client, encoding: VectorEncoding) -> &Summary {
         match (client, encoding) {
-            (EmbedClient::Raw, VectorEncoding::Float) => &self.raw_float,
-            (EmbedClient::Ours, VectorEncoding::Float) => &self.ours_float,
-            (EmbedClient::Raw, VectorEncoding::Base64) => &self.raw_base64,
-            (EmbedClient::Ours, VectorEncoding::Base64) => &self.ours_base64,
+            (Client::Raw, VectorEncoding::Float) => &self.raw_float,
+            (Client::Ours, VectorEncoding::Float) => &self.ours_float,
+            (Client::Raw, VectorEncoding::Base64) => &self.raw_base64,
+            (Client::Ours, VectorEncoding::Base64) => &self.ours_base64,
         }
     }
 }
@@ -374,12 +374,12 @@ async fn ours_chat(c: &Clients) -> Result<usize, BoxError> {
 /// One embeddings request of `count` inputs; returns the number of values received.
 async fn embed_once(
     c: &Clients,
-    client: EmbedClient,
+    client: Client,
     encoding: VectorEncoding,
     count: usize,
 ) -> Result<usize, BoxError> {
     match client {
-        EmbedClient::Raw => {
+        Client::Raw => {
             let texts = inputs(count);
             let body = serde_json::to_vec(&RawEmbeddingRequest {
                 inputs: &texts,
@@ -391,7 +391,7 @@ async fn embed_once(
             let vectors = raw_decode(&bytes, encoding)?;
             Ok(vectors.iter().map(Vec::len).sum())
         }
-        EmbedClient::Ours => {
+        Client::Ours => {
             let format = match encoding {
                 VectorEncoding::Float => aligneai::EncodingFormat::Float,
                 VectorEncoding::Base64 => aligneai::EncodingFormat::Base64,
@@ -479,11 +479,11 @@ pub async fn run(
         paired_ratio: Some(paired_median(&raw, &ours, |r, o| o / r)),
     });
 
-    const CELLS: [(EmbedClient, VectorEncoding); 4] = [
-        (EmbedClient::Raw, VectorEncoding::Float),
-        (EmbedClient::Ours, VectorEncoding::Float),
-        (EmbedClient::Raw, VectorEncoding::Base64),
-        (EmbedClient::Ours, VectorEncoding::Base64),
+    const CELLS: [(Client, VectorEncoding); 4] = [
+        (Client::Raw, VectorEncoding::Float),
+        (Client::Ours, VectorEncoding::Float),
+        (Client::Raw, VectorEncoding::Base64),
+        (Client::Ours, VectorEncoding::Base64),
     ];
     let blocks = reps * BLOCKS_PER_REP;
     for count in VECTOR_COUNTS {
@@ -552,7 +552,7 @@ pub async fn run(
 /// A failed request or a wrong answer.
 pub async fn profile(
     root: &str,
-    client: EmbedClient,
+    client: Client,
     encoding: VectorEncoding,
     count: usize,
     n: usize,
@@ -572,13 +572,13 @@ pub async fn profile(
 ///
 /// # Errors
 /// A failed request.
-pub async fn profile_chat(root: &str, client: EmbedClient, n: usize) -> Result<usize, BoxError> {
+pub async fn profile_chat(root: &str, client: Client, n: usize) -> Result<usize, BoxError> {
     let c = Clients::new(root)?;
     let mut total = 0;
     for _ in 0..=n {
         total += match client {
-            EmbedClient::Raw => raw_chat(&c).await?,
-            EmbedClient::Ours => ours_chat(&c).await?,
+            Client::Raw => raw_chat(&c).await?,
+            Client::Ours => ours_chat(&c).await?,
         };
     }
     Ok(total)

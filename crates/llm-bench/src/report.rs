@@ -6,7 +6,7 @@ use std::process::Command;
 
 use crate::clients::Contender;
 use crate::decode::{self, Decoder};
-use crate::stats::paired_median;
+use crate::stats::{paired_median, spread_over_rounds};
 use crate::{latency, memory, nonstream, streaming};
 
 const MIB: f64 = 1024.0 * 1024.0;
@@ -268,7 +268,7 @@ pub fn body(r: &Results) -> String {
             let floor_row = get(Contender::RawBytes);
             // CPU over the floor: the median over rounds of (row - floor) in that round.
             let over_floor = |row: &streaming::Row| {
-                floor_row.map_or(row.cpu_ns.median, |f| {
+                floor_row.map_or(row.cpu_ns().median, |f| {
                     paired_median(&f.cpu_by_round, &row.cpu_by_round, |f, x| x - f)
                 })
             };
@@ -282,16 +282,16 @@ pub fn body(r: &Results) -> String {
                     s,
                     "| {label} | {} | {} | {:+.0} | {} | {:.0} |",
                     row.contender.name(),
-                    row.cpu_ns.fmt(1.0, 0),
+                    row.cpu_ns().fmt(1.0, 0),
                     over_floor(row),
-                    row.events_per_s.fmt(1e3, 0),
-                    1e6 / row.cpu_ns.median
+                    row.events_per_s().fmt(1e3, 0),
+                    1e6 / row.cpu_ns().median
                 );
             }
             if let (Some(ours), Some(oa)) = (get(Contender::Ours), get(Contender::AsyncOpenai)) {
-                let floor = floor_row.map_or(0.0, |f| f.cpu_ns.median);
+                let floor = floor_row.map_or(0.0, |f| f.cpu_ns().median);
                 let over = over_floor(ours);
-                verdicts.push(format!("- Streaming CPU <= floor + 400 ns ({framing} framing): **{}** (ours {:.0} ns/event, {over:+.0} ns over the floor's {floor:.0}; median over rounds of the difference)", verdict(over <= 400.0), ours.cpu_ns.median));
+                verdicts.push(format!("- Streaming CPU <= floor + 400 ns ({framing} framing): **{}** (ours {:.0} ns/event, {over:+.0} ns over the floor's {floor:.0}; median over rounds of the difference)", verdict(over <= 400.0), ours.cpu_ns().median));
                 let ratio = paired_median(&oa.rate_by_round, &ours.rate_by_round, |o, x| x / o);
                 let cpu_ratio = paired_median(&oa.cpu_by_round, &ours.cpu_by_round, |o, x| o / x);
                 let want = if framing == "event" { 2.0 } else { 3.0 };
@@ -309,7 +309,7 @@ pub fn body(r: &Results) -> String {
                 }
                 // Wall-clock rates swing with the load other processes put on the two
                 // cores; the target counts as met only when the CPU-bound ratio agrees.
-                verdicts.push(format!("- Streaming events/s >= {want}x async-openai ({framing} framing): **{}** (wall {ratio:.2}x: {:.0}k vs {:.0}k events/s; CPU-bound {cpu_ratio:.2}x; ratios are medians over rounds; met only if both reach {want}x)", verdict(ratio >= want && cpu_ratio >= want), ours.events_per_s.median / 1e3, oa.events_per_s.median / 1e3));
+                verdicts.push(format!("- Streaming events/s >= {want}x async-openai ({framing} framing): **{}** (wall {ratio:.2}x: {:.0}k vs {:.0}k events/s; CPU-bound {cpu_ratio:.2}x; ratios are medians over rounds; met only if both reach {want}x)", verdict(ratio >= want && cpu_ratio >= want), ours.events_per_s().median / 1e3, oa.events_per_s().median / 1e3));
             }
         }
     }
@@ -564,30 +564,4 @@ fn pct_range(ratio: &crate::stats::Summary) -> String {
         (ratio.min - 1.0) * 100.0,
         (ratio.max - 1.0) * 100.0
     )
-}
-
-/// The spread of one input's speeds across its chunkings: per round, the fastest over the
-/// slowest of the rows' samples of that round, then the median over the rounds all rows
-/// have (0 when there is none).
-///
-/// ```
-/// use llm_bench::report::spread_over_rounds;
-///
-/// // Round 1 ran under load (everything halved): the spread is still 2x.
-/// let per_event = [200.0, 100.0];
-/// let small_reads = [100.0, 50.0];
-/// assert_eq!(spread_over_rounds(&[&per_event, &small_reads]), 2.0);
-/// ```
-pub fn spread_over_rounds(rows: &[&[f64]]) -> f64 {
-    let rounds = rows.iter().map(|r| r.len()).min().unwrap_or(0);
-    let spreads: Vec<f64> = (0..rounds)
-        .map(|i| {
-            let speeds = rows.iter().filter_map(|r| r.get(i).copied());
-            let (min, max) = speeds.fold((f64::INFINITY, 0.0f64), |(lo, hi), v| {
-                (lo.min(v), hi.max(v))
-            });
-            max / min
-        })
-        .collect();
-    crate::stats::Summary::of(&spreads).median
 }

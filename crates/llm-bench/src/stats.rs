@@ -66,6 +66,32 @@ pub fn paired_median(a: &[f64], b: &[f64], f: impl Fn(f64, f64) -> f64) -> f64 {
     Summary::of(&pairs).median
 }
 
+/// The spread of one input's speeds across its chunkings: per round, the fastest over the
+/// slowest of the rows' samples of that round, then the median over the rounds all rows
+/// have (0 when there is none).
+///
+/// ```
+/// use llm_bench::stats::spread_over_rounds;
+///
+/// // Round 1 ran under load (everything halved): the spread is still 2x.
+/// let per_event = [200.0, 100.0];
+/// let small_reads = [100.0, 50.0];
+/// assert_eq!(spread_over_rounds(&[&per_event, &small_reads]), 2.0);
+/// ```
+pub fn spread_over_rounds(rows: &[&[f64]]) -> f64 {
+    let rounds = rows.iter().map(|r| r.len()).min().unwrap_or(0);
+    let spreads: Vec<f64> = (0..rounds)
+        .map(|i| {
+            let speeds = rows.iter().filter_map(|r| r.get(i).copied());
+            let (min, max) = speeds.fold((f64::INFINITY, 0.0f64), |(lo, hi), v| {
+                (lo.min(v), hi.max(v))
+            });
+            max / min
+        })
+        .collect();
+    Summary::of(&spreads).median
+}
+
 /// The `q`-quantile (0..=1) of `values` (nearest rank); 0 when empty.
 pub fn quantile(values: &mut [f64], q: f64) -> f64 {
     if values.is_empty() {

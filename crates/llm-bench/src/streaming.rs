@@ -26,15 +26,24 @@ pub struct Row {
     pub framing: &'static str,
     /// Who.
     pub contender: Contender,
-    /// Client CPU (user + sys) per event, in ns.
-    pub cpu_ns: Summary,
-    /// Events per second.
-    pub events_per_s: Summary,
-    /// CPU ns per event of each measured round, in round order (the rows of one framing
-    /// line up round by round: their runs took turns under the same load).
+    /// Client CPU (user + sys) per event in ns, of each measured round in round order (the
+    /// rows of one framing line up round by round: their runs took turns under the same
+    /// load).
     pub cpu_by_round: Vec<f64>,
     /// Events per second of each measured round, in round order.
     pub rate_by_round: Vec<f64>,
+}
+
+impl Row {
+    /// Client CPU (user + sys) per event, in ns, over the rounds.
+    pub fn cpu_ns(&self) -> Summary {
+        Summary::of(&self.cpu_by_round)
+    }
+
+    /// Events per second over the rounds.
+    pub fn events_per_s(&self) -> Summary {
+        Summary::of(&self.rate_by_round)
+    }
 }
 
 /// Runs the section: per framing, one untimed warm-up run of each contender, then `reps`
@@ -69,8 +78,6 @@ pub async fn run(clients: &Clients, n: usize, reps: usize) -> Result<Vec<Row>, B
             rows.push(Row {
                 framing,
                 contender,
-                cpu_ns: Summary::of(&cpu[i]),
-                events_per_s: Summary::of(&rate[i]),
                 cpu_by_round: std::mem::take(&mut cpu[i]),
                 rate_by_round: std::mem::take(&mut rate[i]),
             });

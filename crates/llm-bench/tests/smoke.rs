@@ -109,7 +109,6 @@ fn every_contender_streams_from_the_server_process() {
 #[test]
 fn decode_verdicts_compare_runs_of_the_same_round() {
     use llm_bench::decode::{Chunking, Decoder, Row};
-    use llm_bench::stats::Summary;
 
     let row = |chunking: Chunking, scale: f64| {
         // Ours / sseer per round: 1.2, 0.9, 1.1 (median 1.1); the ratio of the medians
@@ -128,7 +127,6 @@ fn decode_verdicts_compare_runs_of_the_same_round() {
             chunking_kind: chunking,
             bytes: 1 << 20,
             events: 1,
-            throughput: series.iter().map(|(d, v)| (*d, Summary::of(v))).collect(),
             rounds: series.to_vec(),
         }
     };

@@ -137,7 +137,7 @@ fn main() -> Res<()> {
                 .ok_or("--profile-embed raw|ours float|base64 COUNT N")?
                 .as_str())
         };
-        let client = nonstream::EmbedClient::parse(arg(1)?).ok_or("raw or ours")?;
+        let client = nonstream::Client::parse(arg(1)?).ok_or("raw or ours")?;
         let encoding = match arg(2)? {
             "float" => llm_bench::payload::VectorEncoding::Float,
             "base64" => llm_bench::payload::VectorEncoding::Base64,
@@ -165,7 +165,7 @@ fn main() -> Res<()> {
                 .ok_or("--profile-chat raw|ours N")?
                 .as_str())
         };
-        let client = nonstream::EmbedClient::parse(arg(1)?).ok_or("raw or ours")?;
+        let client = nonstream::Client::parse(arg(1)?).ok_or("raw or ours")?;
         let n = arg(2)?.parse()?;
         let server = ServerProcess::start(0)?;
         let rt = tokio::runtime::Builder::new_current_thread()
